@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The native addon's surface: only what Node cannot do itself. */
+export interface NativeAddon {
+  /** Creates TUN device `name` (IFF_TUN|IFF_NO_PI, non-blocking) inside the network namespace at `nsPath`. */
+  openTun(nsPath: string | null, name: string): number;
+  /** Polls `fd` on the event loop and reads packets in batches into `slab`; see tun.c. */
+  startReader(
+    fd: number,
+    slab: Buffer,
+    meta: Int32Array,
+    maxPacket: number,
+    onBatch: (count: number, error?: string) => void,
+  ): ReaderHandle;
+  stopReader(handle: ReaderHandle): void;
+  setReaderUnref(handle: ReaderHandle, unref: boolean): void;
+}
+
+export type ReaderHandle = { readonly __reader: unique symbol };
+
+// Compiled files live in dist/netns/, sources in netns/: find the package root either way.
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('faultnet: package root not found');
+    dir = up;
+  }
+  return dir;
+}
+
+const buildDir = join(packageRoot(), 'netns', 'native', 'build', 'Release');
+
+/** Path of the launcher executable (netns/native/launch.c). */
+export const launcherPath = join(buildDir, 'faultnet-launch');
+export const addonPath = join(buildDir, 'faultnet_native.node');
+
+let cached: NativeAddon | undefined;
+
+export function loadAddon(): NativeAddon {
+  if (!cached) cached = createRequire(import.meta.url)(addonPath) as NativeAddon;
+  return cached;
+}

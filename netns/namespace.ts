@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn, spawnSync, type StdioOptions } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { constants } from 'node:os';
+import { launcherPath } from './addon.js';
+import { Tun } from './tun.js';
+
+/** Addresses and MTU of a namespace's tun0 (DESIGN.md's address plan). */
+export interface LinkConfig {
+  ifname: string;
+  mtu: number;
+  address4: string;
+  prefix4: number;
+  gateway4: string;
+  address6: string;
+  prefix6: number;
+  gateway6: string;
+  /** Content of the namespace's /etc/resolv.conf. */
+  resolvConf: string;
+}
+
+export interface LaunchOptions {
+  command: string;
+  args: readonly string[];
+  link: LinkConfig;
+  /** stdin, stdout, stderr of the program; fd 3 is reserved for the launcher. */
+  stdio?: StdioOptions;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export interface ExitStatus {
+  /** The program's exit code, or 128+N when it died of signal N. */
+  code: number;
+}
+
+export class LaunchError extends Error {}
+
+/** Larger MTUs move more bytes per queued packet, but bursts still arrive in packet counts. */
+function txQueueLength(mtu: number): number {
+  return mtu > 9000 ? 2000 : 1000;
+}
+
+function ipBatch(link: LinkConfig): string {
+  const dev = link.ifname;
+  return [
+    'link set lo up',
+    `link set ${dev} mtu ${link.mtu} txqueuelen ${txQueueLength(link.mtu)}`,
+    `addr add ${link.address4}/${link.prefix4} dev ${dev}`,
+    `addr add ${link.address6}/${link.prefix6} dev ${dev} nodad`,
+    `link set ${dev} up`,
+    `route add default via ${link.gateway4} dev ${dev}`,
+    `route add default via ${link.gateway6} dev ${dev}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * A program in its own network, mount and PID namespaces, started by netns/native/launch.c.
+ *
+ * Lifecycle: `launch()` resolves once the namespace exists and tun0 is configured, with the
+ * program not yet started; `go()` starts it. The namespace lives exactly as long as the
+ * program's PID namespace and the TUN fd: when the program ends, or faultnet dies, both go.
+ */
+export class Namespace {
+  readonly exited: Promise<ExitStatus>;
+  private started = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly sync: Socket,
+    readonly tun: Tun,
+    exited: Promise<ExitStatus>,
+  ) {
+    this.exited = exited;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Path of the namespace's network namespace, for nsenter and setns. */
+  get netnsPath(): string {
+    return `/proc/${this.pid}/ns/net`;
+  }
+
+  static async launch(opts: LaunchOptions): Promise<Namespace> {
+    const stdio = (opts.stdio ?? ['inherit', 'inherit', 'inherit']) as unknown[];
+    const child = spawn(
+      launcherPath,
+      ['--parent', String(process.pid), '--resolv', opts.link.resolvConf, '--', opts.command, ...opts.args],
+      { stdio: [...stdio.slice(0, 3), 'pipe'] as StdioOptions, env: opts.env ?? process.env, cwd: opts.cwd },
+    );
+    const exited = new Promise<ExitStatus>((resolve) => {
+      child.once('exit', (code, signal) => {
+        resolve({ code: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0) });
+      });
+    });
+    const sync = child.stdio[3] as Socket;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onData = (buf: Buffer) => {
+          if (buf[0] === 0x52) resolve();
+          else reject(new LaunchError('faultnet: the namespace launcher sent an unexpected reply'));
+        };
+        sync.once('data', onData);
+        child.once('error', (err) => reject(new LaunchError(`faultnet: cannot start the launcher: ${err.message}`)));
+        exited.then(() => reject(new LaunchError('faultnet: the namespace launcher exited before it was ready')));
+      });
+      const netns = `/proc/${child.pid}/ns/net`;
+      const tun = Tun.open(netns, opts.link.ifname, opts.link.mtu);
+      try {
+        const ip = spawnSync('nsenter', [`--net=${netns}`, 'ip', '-batch', '-'], {
+          input: ipBatch(opts.link),
+          encoding: 'utf8',
+        });
+        if (ip.status !== 0) {
+          throw new LaunchError(`faultnet: configuring ${opts.link.ifname} failed: ${(ip.stderr || ip.error?.message || '').trim()}`);
+        }
+      } catch (err) {
+        tun.close();
+        throw err;
+      }
+      return new Namespace(child, sync, tun, exited);
+    } catch (err) {
+      child.kill('SIGKILL');
+      await exited;
+      throw err;
+    }
+  }
+
+  /** Starts the program: call once the router is reading the TUN. */
+  go(): void {
+    if (this.started) return;
+    this.started = true;
+    this.sync.end('G');
+  }
+
+  /** Sends `signal` to the program (through the launcher and the namespace's init). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+  }
+
+  /** Ends everything now; resolves when the launcher is gone. */
+  async kill(): Promise<ExitStatus> {
+    this.signal('SIGKILL');
+    const status = await this.exited;
+    this.tun.close();
+    return status;
+  }
+}

@@ -1,0 +1,304 @@
+/*
+ * The few things Node cannot do for faultnet: create a TUN device inside
+ * another network namespace, and drain it in batches from the event loop.
+ *
+ * openTun(nsPath, name) enters the namespace on the calling thread only
+ * (CLONE_NEWNET is per thread), opens the device there and returns; the fd
+ * stays bound to that namespace's device.
+ *
+ * startReader(fd, slab, meta, maxPacket, callback) polls the fd with libuv and,
+ * on readiness, reads packets back to back into `slab` until EAGAIN or until
+ * the slab cannot hold another `maxPacket` bytes, recording [offset, length]
+ * pairs in `meta`, then calls callback(count) once for the whole batch. JS must
+ * copy whatever it keeps: the slab is reused for the next batch.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <node_api.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define MAX_BATCHES_PER_WAKE 64
+
+static napi_value throw_errno(napi_env env, const char *what, int err) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+  napi_throw_error(env, NULL, msg);
+  return NULL;
+}
+
+static napi_value open_tun(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char ns_path[512] = {0};
+  char name[IFNAMSIZ] = {0};
+  size_t len;
+  napi_valuetype t;
+  napi_typeof(env, argv[0], &t);
+  if (t == napi_string) napi_get_value_string_utf8(env, argv[0], ns_path, sizeof ns_path, &len);
+  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &len) != napi_ok || len == 0) {
+    napi_throw_type_error(env, NULL, "openTun: name must be a non-empty string");
+    return NULL;
+  }
+
+  int self_ns = -1, target_ns = -1;
+  if (ns_path[0]) {
+    self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (self_ns < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
+    target_ns = open(ns_path, O_RDONLY | O_CLOEXEC);
+    if (target_ns < 0) {
+      int e = errno;
+      close(self_ns);
+      return throw_errno(env, ns_path, e);
+    }
+    if (setns(target_ns, CLONE_NEWNET) < 0) {
+      int e = errno;
+      close(self_ns);
+      close(target_ns);
+      return throw_errno(env, "setns", e);
+    }
+  }
+
+  int err = 0;
+  const char *stage = NULL;
+  int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    err = errno;
+    stage = "open /dev/net/tun";
+  } else {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    memcpy(ifr.ifr_name, name, len);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+      err = errno;
+      stage = "TUNSETIFF";
+      close(fd);
+      fd = -1;
+    }
+  }
+
+  if (self_ns >= 0) {
+    if (setns(self_ns, CLONE_NEWNET) < 0) {
+      /* The main thread stuck in the program's namespace would send host
+       * traffic into it: there is no safe way on. */
+      perror("faultnet: setns back to the host namespace");
+      abort();
+    }
+    close(self_ns);
+    close(target_ns);
+  }
+  if (fd < 0) return throw_errno(env, stage, err);
+  napi_value out;
+  napi_create_int32(env, fd, &out);
+  return out;
+}
+
+typedef struct {
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref callback;
+  napi_ref slab_ref;
+  napi_ref meta_ref;
+  uint8_t *slab;
+  size_t slab_len;
+  int32_t *meta;
+  size_t meta_pairs;
+  size_t max_packet;
+  int fd;
+  int stopped;
+} reader_t;
+
+static void on_closed(uv_handle_t *h) {
+  reader_t *r = (reader_t *)h->data;
+  napi_delete_reference(r->env, r->callback);
+  napi_delete_reference(r->env, r->slab_ref);
+  napi_delete_reference(r->env, r->meta_ref);
+  free(r);
+}
+
+static void stop_reader_internal(reader_t *r) {
+  if (r->stopped) return;
+  r->stopped = 1;
+  uv_poll_stop(&r->poll);
+  uv_close((uv_handle_t *)&r->poll, on_closed);
+}
+
+static void on_readable(uv_poll_t *handle, int status, int events) {
+  (void)events;
+  reader_t *r = (reader_t *)handle->data;
+  if (r->stopped) return;
+  napi_env env = r->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value cb, global, argv[2];
+  napi_get_reference_value(env, r->callback, &cb);
+  napi_get_global(env, &global);
+
+  int fatal = status < 0 ? -status : 0;
+  for (int batch = 0; !fatal && batch < MAX_BATCHES_PER_WAKE && !r->stopped; batch++) {
+    size_t off = 0, count = 0;
+    int drained = 0;
+    while (count < r->meta_pairs && off + r->max_packet <= r->slab_len) {
+      ssize_t n = read(r->fd, r->slab + off, r->max_packet);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) fatal = errno;
+        drained = 1;
+        break;
+      }
+      if (n == 0) {
+        drained = 1;
+        fatal = EPIPE;
+        break;
+      }
+      r->meta[count * 2] = (int32_t)off;
+      r->meta[count * 2 + 1] = (int32_t)n;
+      count++;
+      off += ((size_t)n + 7) & ~(size_t)7;
+    }
+    if (count > 0) {
+      napi_create_uint32(env, (uint32_t)count, &argv[0]);
+      napi_get_undefined(env, &argv[1]);
+      napi_value result;
+      if (napi_make_callback(env, NULL, global, cb, 2, argv, &result) != napi_ok) {
+        napi_value exc;
+        napi_get_and_clear_last_exception(env, &exc);
+        napi_fatal_exception(env, exc);
+        break;
+      }
+    }
+    if (drained) break;
+  }
+  if (fatal && !r->stopped) {
+    napi_value err_str;
+    napi_create_uint32(env, 0, &argv[0]);
+    napi_create_string_utf8(env, strerror(fatal), NAPI_AUTO_LENGTH, &err_str);
+    argv[1] = err_str;
+    napi_value result;
+    stop_reader_internal(r);
+    napi_make_callback(env, NULL, global, cb, 2, argv, &result);
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void finalize_reader(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  (void)data;
+}
+
+static napi_value start_reader(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 5) {
+    napi_throw_type_error(env, NULL, "startReader(fd, slab, meta, maxPacket, callback)");
+    return NULL;
+  }
+  int32_t fd, max_packet;
+  napi_get_value_int32(env, argv[0], &fd);
+  napi_get_value_int32(env, argv[3], &max_packet);
+  void *slab;
+  size_t slab_len;
+  if (napi_get_buffer_info(env, argv[1], &slab, &slab_len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "startReader: slab must be a Buffer");
+    return NULL;
+  }
+  napi_typedarray_type tt;
+  size_t meta_len;
+  void *meta;
+  napi_value ab;
+  size_t byte_off;
+  if (napi_get_typedarray_info(env, argv[2], &tt, &meta_len, &meta, &ab, &byte_off) != napi_ok ||
+      tt != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "startReader: meta must be an Int32Array");
+    return NULL;
+  }
+  if (max_packet <= 0 || (size_t)max_packet > slab_len || meta_len < 2) {
+    napi_throw_range_error(env, NULL, "startReader: slab smaller than one packet");
+    return NULL;
+  }
+  reader_t *r = calloc(1, sizeof *r);
+  r->env = env;
+  r->fd = fd;
+  r->slab = slab;
+  r->slab_len = slab_len;
+  r->meta = meta;
+  r->meta_pairs = meta_len / 2;
+  r->max_packet = (size_t)max_packet;
+  napi_create_reference(env, argv[4], 1, &r->callback);
+  napi_create_reference(env, argv[1], 1, &r->slab_ref);
+  napi_create_reference(env, argv[2], 1, &r->meta_ref);
+  uv_loop_t *loop;
+  napi_get_uv_event_loop(env, &loop);
+  int rc = uv_poll_init(loop, &r->poll, fd);
+  if (rc == 0) {
+    r->poll.data = r;
+    rc = uv_poll_start(&r->poll, UV_READABLE, on_readable);
+  }
+  if (rc != 0) {
+    napi_delete_reference(env, r->callback);
+    napi_delete_reference(env, r->slab_ref);
+    napi_delete_reference(env, r->meta_ref);
+    free(r);
+    napi_throw_error(env, NULL, uv_strerror(rc));
+    return NULL;
+  }
+  napi_value handle;
+  napi_create_external(env, r, finalize_reader, NULL, &handle);
+  return handle;
+}
+
+static napi_value stop_reader(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  reader_t *r;
+  if (napi_get_value_external(env, argv[0], (void **)&r) != napi_ok) {
+    napi_throw_type_error(env, NULL, "stopReader: not a reader handle");
+    return NULL;
+  }
+  stop_reader_internal(r);
+  return NULL;
+}
+
+static napi_value set_unref(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  reader_t *r;
+  bool unref;
+  if (napi_get_value_external(env, argv[0], (void **)&r) != napi_ok) {
+    napi_throw_type_error(env, NULL, "setReaderRef: not a reader handle");
+    return NULL;
+  }
+  napi_get_value_bool(env, argv[1], &unref);
+  if (!r->stopped) {
+    if (unref) uv_unref((uv_handle_t *)&r->poll);
+    else uv_ref((uv_handle_t *)&r->poll);
+  }
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"openTun", NULL, open_tun, NULL, NULL, NULL, napi_default, NULL},
+      {"startReader", NULL, start_reader, NULL, NULL, NULL, napi_default, NULL},
+      {"stopReader", NULL, stop_reader, NULL, NULL, NULL, napi_default, NULL},
+      {"setReaderUnref", NULL, set_unref, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

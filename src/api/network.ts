@@ -1,0 +1,182 @@
+import type { StdioOptions } from 'node:child_process';
+import { Namespace } from '../../netns/namespace.js';
+import { DnsHandler, type DnsUpstream } from '../dns/handler.js';
+import { parseUpstream, readSystemResolvers } from '../dns/resolvers.js';
+import { UdpEgress } from '../egress/udp.js';
+import { Router } from '../router/router.js';
+import { ADDRESSES, OptionError, parseHosts, parseMtu } from './options.js';
+
+export interface ProgramSpec {
+  command: string;
+  args: readonly string[];
+  stdio?: StdioOptions;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export interface NetworkOptions {
+  /** MTU of tun0, 1280..65520 (default 1500). */
+  mtu?: number | string;
+  /** DNS server to forward to, `HOST[:PORT]` (default: the host's resolv.conf nameservers). */
+  dnsUpstream?: string;
+  /** Names answered locally: `{ name: ip | ip[] }` or a parsed table. */
+  hosts?: Record<string, string | readonly string[]> | Map<string, string[]>;
+  /** 10.0.2.2 and fd00:fa17::2 reach the host's loopback (default true). */
+  hostLoopback?: boolean;
+  /** Idle time after which a UDP or ICMP flow is forgotten, in ms (default 60000). */
+  udpIdleTimeoutMs?: number;
+  /** The program the namespace runs; without one the namespace holds until close(). */
+  program?: ProgramSpec;
+}
+
+interface ResolvedOptions {
+  mtu: number;
+  upstreams: DnsUpstream[];
+  hosts: Map<string, string[]>;
+  hostLoopback: boolean;
+  udpIdleTimeoutMs: number;
+}
+
+function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): ResolvedOptions {
+  const hosts =
+    opts.hosts instanceof Map
+      ? opts.hosts
+      : parseHosts(
+          Object.entries(opts.hosts ?? {}).flatMap(([name, ips]) =>
+            (typeof ips === 'string' ? [ips] : ips).map((ip) => `${name}=${ip}`),
+          ),
+          flag('hosts'),
+        );
+  let upstreams: DnsUpstream[];
+  if (opts.dnsUpstream !== undefined) {
+    try {
+      upstreams = [parseUpstream(opts.dnsUpstream)];
+    } catch (err) {
+      throw new OptionError((err as Error).message.replace(/^--dns-upstream/, flag('dnsUpstream')));
+    }
+  } else {
+    upstreams = readSystemResolvers();
+  }
+  const udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 60_000;
+  if (!(udpIdleTimeoutMs > 0)) throw new OptionError(`${flag('udpIdleTimeoutMs')}: must be greater than zero`);
+  return {
+    mtu: parseMtu(opts.mtu ?? 1500, flag('mtu')),
+    upstreams,
+    hosts,
+    hostLoopback: opts.hostLoopback ?? true,
+    udpIdleTimeoutMs,
+  };
+}
+
+const HOLD_PROGRAM: ProgramSpec = { command: 'sleep', args: ['infinity'], stdio: 'ignore' };
+
+/**
+ * One faultnet network: a namespace whose tun0 is served by the router, DNS handler and egress.
+ * Everything it owns goes away in close(), which is idempotent.
+ */
+export class Network {
+  private closing: Promise<void> | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private wake: NodeJS.Timeout | undefined;
+  private wakeAt = Number.POSITIVE_INFINITY;
+
+  private constructor(
+    readonly namespace: Namespace,
+    readonly router: Router,
+    private readonly dns: DnsHandler,
+    private readonly udp: UdpEgress,
+  ) {}
+
+  /** Resolves when the program (or holder) exits: its code, or 128+N for signal N. */
+  get exited(): Promise<{ code: number }> {
+    return this.namespace.exited;
+  }
+
+  get pid(): number {
+    return this.namespace.pid;
+  }
+
+  static async start(opts: NetworkOptions = {}, flag: (name: string) => string = (n) => n): Promise<Network> {
+    const o = resolveOptions(opts, flag);
+    const program = opts.program ?? HOLD_PROGRAM;
+    const namespace = await Namespace.launch({
+      command: program.command,
+      args: program.args,
+      stdio: program.stdio,
+      env: program.env,
+      cwd: program.cwd,
+      link: { ...ADDRESSES, mtu: o.mtu, resolvConf: `nameserver ${ADDRESSES.dns4}\n` },
+    });
+    let router: Router | undefined;
+    const udp = new UdpEgress(
+      {
+        hostLoopback: o.hostLoopback,
+        gateway4: ADDRESSES.gateway4,
+        gateway6: ADDRESSES.gateway6,
+        idleTimeoutMs: o.udpIdleTimeoutMs,
+      },
+      (endpoint, from, port, payload) => {
+        router?.udpFromHost(endpoint, from, port, payload);
+        net.schedule();
+      },
+    );
+    const dns = new DnsHandler({ upstreams: o.upstreams, hosts: o.hosts });
+    router = new Router(namespace.tun, o.mtu, ADDRESSES, udp, {
+      handle: (query, reply) =>
+        dns.handle(query, (response) => {
+          reply(response);
+          net.schedule();
+        }),
+    });
+    const net = new Network(namespace, router, dns, udp);
+    namespace.tun.start(
+      (slab, meta, count) => {
+        router.handleBatch(slab, meta, count, performance.now());
+        net.schedule();
+      },
+      () => {},
+    );
+    const sweep = setInterval(() => {
+      const now = performance.now();
+      udp.expire(now);
+      router.expire(now, o.udpIdleTimeoutMs);
+    }, Math.min(1000, o.udpIdleTimeoutMs));
+    sweep.unref();
+    net.timers.push(sweep);
+    namespace.go();
+    return net;
+  }
+
+  /** Arms the one timer for the pipeline's next deadline. */
+  schedule(): void {
+    const at = this.router.pipeline.nextDeadline();
+    if (at >= this.wakeAt || at === Number.POSITIVE_INFINITY) return;
+    if (this.wake) clearTimeout(this.wake);
+    this.wakeAt = at;
+    this.wake = setTimeout(
+      () => {
+        this.wake = undefined;
+        this.wakeAt = Number.POSITIVE_INFINITY;
+        this.router.pipeline.poll(performance.now());
+        this.schedule();
+      },
+      Math.max(0, at - performance.now()),
+    );
+  }
+
+  /** Forwards a signal to the program. */
+  signal(signal: NodeJS.Signals): void {
+    this.namespace.signal(signal);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      if (this.wake) clearTimeout(this.wake);
+      await this.namespace.kill();
+      this.dns.close();
+      this.udp.close();
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,53 @@
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { OptionError } from '../api/options.js';
+import { doctor } from './doctor.js';
+import { runCommand, runOptions } from './run.js';
+
+/** One line, exit 2: what every bad flag, value or policy gets. */
+function usageFailure(message: string): never {
+  process.stderr.write(`faultnet: ${message.split('\n')[0]}\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const parser: Argv = yargs(argv)
+    .scriptName('faultnet')
+    .parserConfiguration({ 'populate--': true, 'strip-dashed': false })
+    .strict()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err) => {
+      if (err && !(err instanceof OptionError)) throw err;
+      usageFailure(msg || err?.message || 'invalid arguments');
+    })
+    .command(
+      'run [words..]',
+      'run a program in its own network namespace behind faultnet: faultnet run [flags] -- cmd args...',
+      runOptions,
+      async (args) => {
+        process.exitCode = await runCommand(args);
+      },
+    )
+    .command(
+      'doctor',
+      'check that this machine can run faultnet; one line per check, exit 0 only when all pass',
+      (y) => y,
+      () => {
+        process.exitCode = doctor((line) => process.stdout.write(`${line}\n`));
+      },
+    )
+    .demandCommand(1, 'name a command: run, doctor (see --help)');
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (err instanceof OptionError) usageFailure(err.message);
+    throw err;
+  }
+}
+
+main(hideBin(process.argv)).catch((err: unknown) => {
+  process.stderr.write(`faultnet: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+import { createSocket, type Socket } from 'node:dgram';
+
+/** Where a reply datagram came from, as the namespace will see it (after loopback mapping). */
+export type UdpDeliver = (endpoint: UdpEndpoint, fromAddress: string, fromPort: number, payload: Buffer) => void;
+
+/**
+ * One host datagram socket per namespace source endpoint (address, port): endpoint-independent
+ * mapping, like slirp4netns, so replies from any peer port (TFTP, STUN) find their way back.
+ */
+export class UdpEndpoint {
+  lastActive: number;
+  private readonly socket: Socket;
+  closed = false;
+
+  constructor(
+    readonly key: string,
+    readonly family: 4 | 6,
+    readonly localAddress: string,
+    /** The namespace address as bytes, for building reply packets. */
+    readonly localBytes: Uint8Array,
+    readonly localPort: number,
+    private readonly egress: UdpEgress,
+    now: number,
+  ) {
+    this.lastActive = now;
+    this.socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+    this.socket.on('message', (msg, rinfo) => {
+      this.lastActive = performance.now();
+      const from = this.egress.fromHost(rinfo.address, family);
+      this.egress.deliver(this, from, rinfo.port, msg);
+    });
+    // ICMP errors of other datagrams must not end the endpoint.
+    this.socket.on('error', () => {
+      this.egress.sendErrors++;
+    });
+    this.socket.bind(0);
+  }
+
+  send(toAddress: string, toPort: number, payload: Uint8Array, now: number): void {
+    this.lastActive = now;
+    const target = this.egress.toHost(toAddress, this.family);
+    if (target === null) {
+      this.egress.refused++;
+      return;
+    }
+    this.socket.send(payload, toPort, target, (err) => {
+      if (err) this.egress.sendErrors++;
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+  }
+}
+
+export interface UdpEgressOptions {
+  /** 10.0.2.2 / fd00:fa17::2 mean the host's loopback when true; such datagrams are dropped otherwise. */
+  hostLoopback: boolean;
+  gateway4: string;
+  gateway6: string;
+  idleTimeoutMs: number;
+}
+
+/** Relays the namespace's UDP flows through host datagram sockets. */
+export class UdpEgress {
+  private readonly endpoints = new Map<string, UdpEndpoint>();
+  sendErrors = 0;
+  refused = 0;
+
+  constructor(
+    private readonly opts: UdpEgressOptions,
+    readonly deliver: UdpDeliver,
+  ) {}
+
+  get size(): number {
+    return this.endpoints.size;
+  }
+
+  /** The endpoint for a namespace source; called once per new flow, not per packet. */
+  endpoint(family: 4 | 6, localAddress: string, localBytes: Uint8Array, localPort: number, now: number): UdpEndpoint {
+    const key = `${localAddress}|${localPort}`;
+    let ep = this.endpoints.get(key);
+    if (!ep || ep.closed) {
+      ep = new UdpEndpoint(key, family, localAddress, localBytes.slice(), localPort, this, now);
+      this.endpoints.set(key, ep);
+    }
+    return ep;
+  }
+
+  toHost(address: string, family: 4 | 6): string | null {
+    if (address === (family === 4 ? this.opts.gateway4 : this.opts.gateway6)) {
+      return this.opts.hostLoopback ? (family === 4 ? '127.0.0.1' : '::1') : null;
+    }
+    return address;
+  }
+
+  fromHost(address: string, family: 4 | 6): string {
+    if (this.opts.hostLoopback) {
+      if (family === 4 && address.startsWith('127.')) return this.opts.gateway4;
+      if (family === 6 && address === '::1') return this.opts.gateway6;
+    }
+    return address;
+  }
+
+  /** Closes endpoints idle for longer than the timeout; returns the keys closed. */
+  expire(now: number): UdpEndpoint[] {
+    const gone: UdpEndpoint[] = [];
+    for (const [key, ep] of this.endpoints) {
+      if (now - ep.lastActive >= this.opts.idleTimeoutMs) {
+        ep.close();
+        this.endpoints.delete(key);
+        gone.push(ep);
+      }
+    }
+    return gone;
+  }
+
+  close(): void {
+    for (const ep of this.endpoints.values()) ep.close();
+    this.endpoints.clear();
+  }
+}

@@ -1,0 +1,292 @@
+import { classifyPacket, newPacketInfo, type PacketInfo } from '../../stack/classify.js';
+import { buildEchoReply, buildUdpPacket, ipHeaderLength } from '../../stack/datagram.js';
+import { parseIpv4Address, parseIpv6Address } from '../../stack/wire/address.js';
+import { pseudoHeaderSumV4, pseudoHeaderSumV6 } from '../../stack/wire/checksum.js';
+import { IpProtocol } from '../../stack/wire/ip-protocol.js';
+import { UDP_HEADER_LENGTH, udpChecksumValid } from '../../stack/wire/udp.js';
+import type { UdpEgress, UdpEndpoint } from '../egress/udp.js';
+import { type Flow, FlowTable } from './flows.js';
+
+export type Direction = 'uplink' | 'downlink';
+
+/** Where packets go between the TUN and the stack: the fault engine, or a pass-through. */
+export interface PacketPipeline {
+  /** Takes ownership of `data`; calls the router's release for it now or later. */
+  submit(direction: Direction, data: Uint8Array, flow: Flow, now: number): void;
+  poll(now: number): void;
+  nextDeadline(): number;
+  forgetFlow(flow: Flow): void;
+}
+
+export interface PacketWriter {
+  write(buf: Uint8Array, off: number, len: number): void;
+}
+
+export interface RouterAddresses {
+  gateway4: string;
+  gateway6: string;
+  dns4: string;
+  dns6: string;
+}
+
+/** Something that answers DNS messages (src/dns's handler). */
+export interface DnsResponder {
+  handle(query: Uint8Array, reply: (response: Uint8Array) => void): void;
+}
+
+export interface RouterCounters {
+  malformed: number;
+  unsupported: number;
+  udpRefused: number;
+  echoReplies: number;
+  dnsQueries: number;
+}
+
+function addressBytes(text: string, family: 4 | 6): Uint8Array {
+  const out = new Uint8Array(family === 4 ? 4 : 16);
+  const ok = family === 4 ? parseIpv4Address(text, out, 0) : parseIpv6Address(text, out, 0);
+  if (!ok) throw new Error(`router: bad address ${text}`);
+  return out;
+}
+
+function sameBytes(buf: Uint8Array, off: number, addr: Uint8Array): boolean {
+  for (let i = 0; i < addr.length; i++) if (buf[off + i] !== addr[i]) return false;
+  return true;
+}
+
+/**
+ * The packet router: every packet from the TUN is classified into a flow and handed to the
+ * uplink pipeline; what the pipeline releases goes to the stack (ICMP echo, UDP relay, DNS).
+ * Packets toward the namespace are classified the same way and go through the downlink
+ * pipeline to the TUN.
+ */
+export class Router {
+  readonly flows = new FlowTable();
+  private readonly flowsById = new Map<number, Flow>();
+  private readonly info: PacketInfo = newPacketInfo();
+  private readonly releaseInfo: PacketInfo = newPacketInfo();
+  private readonly scratch: Uint8Array;
+  private readonly gw4: Uint8Array;
+  private readonly gw6: Uint8Array;
+  private readonly dns4: Uint8Array;
+  private readonly dns6: Uint8Array;
+  private readonly fromScratch = new Uint8Array(16);
+  pipeline: PacketPipeline;
+  readonly counters: RouterCounters = { malformed: 0, unsupported: 0, udpRefused: 0, echoReplies: 0, dnsQueries: 0 };
+
+  constructor(
+    private readonly out: PacketWriter,
+    readonly mtu: number,
+    addresses: RouterAddresses,
+    private readonly udp: UdpEgress,
+    private readonly dns: DnsResponder,
+  ) {
+    this.scratch = new Uint8Array(mtu + 64);
+    this.gw4 = addressBytes(addresses.gateway4, 4);
+    this.gw6 = addressBytes(addresses.gateway6, 6);
+    this.dns4 = addressBytes(addresses.dns4, 4);
+    this.dns6 = addressBytes(addresses.dns6, 6);
+    this.pipeline = passThrough(this);
+  }
+
+  flowById(id: number): Flow | undefined {
+    return this.flowsById.get(id);
+  }
+
+  /** A batch read from the TUN: uplink packets, valid only during this call. */
+  handleBatch(slab: Uint8Array, meta: Int32Array, count: number, now: number): void {
+    for (let i = 0; i < count; i++) {
+      const off = meta[i * 2]!;
+      const len = meta[i * 2 + 1]!;
+      this.fromNamespace(slab, off, len, now);
+    }
+  }
+
+  /** One uplink packet (borrowed: copied if the pipeline keeps it). */
+  fromNamespace(buf: Uint8Array, off: number, len: number, now: number): void {
+    const info = this.info;
+    if (classifyPacket(buf, off, len, info) !== true) {
+      this.counters.malformed++;
+      return;
+    }
+    const flow = this.flowFor(buf, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
+    flow.packetsUp++;
+    flow.bytesUp += len;
+    flow.lastActive = now;
+    this.pipeline.submit('uplink', buf.slice(off, off + len), flow, now);
+  }
+
+  /** One downlink packet built by the stack or egress (owned by the router from here). */
+  toNamespace(packet: Uint8Array, now: number): void {
+    const info = this.info;
+    if (classifyPacket(packet, 0, packet.length, info) !== true) {
+      this.counters.malformed++;
+      return;
+    }
+    const flow = this.flowFor(packet, info, info.dstOffset, info.srcOffset, info.dstPort, info.srcPort, now);
+    flow.packetsDown++;
+    flow.bytesDown += packet.length;
+    flow.lastActive = now;
+    this.pipeline.submit('downlink', packet, flow, now);
+  }
+
+  private flowFor(
+    buf: Uint8Array,
+    info: PacketInfo,
+    localOff: number,
+    remoteOff: number,
+    localPort: number,
+    remotePort: number,
+    now: number,
+  ): Flow {
+    const n = info.addressLength;
+    const hash = FlowTable.hash(info.protocol, buf, localOff, remoteOff, n, localPort, remotePort);
+    let flow = this.flows.find(hash, info.protocol, buf, localOff, remoteOff, n, localPort, remotePort);
+    if (!flow) {
+      flow = this.flows.create(hash, info.protocol, buf, localOff, remoteOff, n, localPort, remotePort, now);
+      this.flowsById.set(flow.id, flow);
+    }
+    return flow;
+  }
+
+  /** Called by the pipeline for every packet it lets through. */
+  release(direction: Direction, data: Uint8Array, flow: Flow, now: number): void {
+    if (direction === 'downlink') {
+      this.out.write(data, 0, data.length);
+      return;
+    }
+    const info = this.releaseInfo;
+    if (classifyPacket(data, 0, data.length, info) !== true) {
+      this.counters.malformed++;
+      return;
+    }
+    switch (info.protocol) {
+      case IpProtocol.ICMP:
+      case IpProtocol.ICMPV6:
+        this.icmpUp(data, info, now);
+        return;
+      case IpProtocol.UDP:
+        this.udpUp(data, info, flow, now);
+        return;
+      default:
+        this.counters.unsupported++;
+    }
+  }
+
+  private isLocalService(buf: Uint8Array, info: PacketInfo): boolean {
+    return info.family === 4
+      ? sameBytes(buf, info.dstOffset, this.gw4) || sameBytes(buf, info.dstOffset, this.dns4)
+      : sameBytes(buf, info.dstOffset, this.gw6) || sameBytes(buf, info.dstOffset, this.dns6);
+  }
+
+  private icmpUp(data: Uint8Array, info: PacketInfo, now: number): void {
+    if (!this.isLocalService(data, info)) {
+      this.counters.unsupported++;
+      return;
+    }
+    const len = buildEchoReply(data, info.family, info.srcOffset, info.dstOffset, info.l4Offset, info.l4Length, this.scratch);
+    if (len === 0) {
+      this.counters.unsupported++;
+      return;
+    }
+    this.counters.echoReplies++;
+    this.toNamespace(this.scratch.slice(0, len), now);
+  }
+
+  private udpUp(data: Uint8Array, info: PacketInfo, flow: Flow, now: number): void {
+    if (info.fragment || info.l4Length < UDP_HEADER_LENGTH) {
+      this.counters.unsupported++;
+      return;
+    }
+    const at = info.l4Offset;
+    const udpLength = (data[at + 4]! << 8) | data[at + 5]!;
+    if (udpLength < UDP_HEADER_LENGTH || udpLength > info.l4Length) {
+      this.counters.malformed++;
+      return;
+    }
+    const pseudo =
+      info.family === 4
+        ? pseudoHeaderSumV4(data, info.srcOffset, data, info.dstOffset, IpProtocol.UDP, udpLength)
+        : pseudoHeaderSumV6(data, info.srcOffset, data, info.dstOffset, IpProtocol.UDP, udpLength);
+    if (!udpChecksumValid(data, at, udpLength, pseudo, info.family === 6)) {
+      this.counters.malformed++;
+      return;
+    }
+    const payload = data.subarray(at + UDP_HEADER_LENGTH, at + udpLength);
+    if (info.dstPort === 53) {
+      this.counters.dnsQueries++;
+      this.dns.handle(payload, (response) => this.udpDown(flow, flow.remoteAddressBytes(), flow.remotePort, response));
+      return;
+    }
+    if (this.isLocalService(data, info) && sameBytes(data, info.dstOffset, info.family === 4 ? this.dns4 : this.dns6)) {
+      this.counters.udpRefused++;
+      return;
+    }
+    let ep = flow.attachment as UdpEndpoint | undefined;
+    if (!ep || ep.closed) {
+      ep = this.udp.endpoint(info.family, flow.localAddress, flow.localAddressBytes(), flow.localPort, now);
+      flow.attachment = ep;
+    }
+    ep.send(flow.remoteAddress, flow.remotePort, payload, now);
+  }
+
+  /** A datagram from a host socket back to the namespace endpoint of `endpoint`. */
+  udpFromHost(endpoint: UdpEndpoint, fromAddress: string, fromPort: number, payload: Uint8Array): void {
+    const family = endpoint.family;
+    const from = this.fromScratch;
+    const ok = family === 4 ? parseIpv4Address(fromAddress, from, 0) : parseIpv6Address(fromAddress, from, 0);
+    if (!ok) {
+      this.counters.malformed++;
+      return;
+    }
+    this.udpDownRaw(family, from, fromPort, endpoint.localBytes, endpoint.localPort, payload);
+  }
+
+  private udpDown(flow: Flow, remote: Uint8Array, remotePort: number, payload: Uint8Array): void {
+    this.udpDownRaw(flow.family, remote, remotePort, flow.localAddressBytes(), flow.localPort, payload);
+  }
+
+  private udpDownRaw(
+    family: 4 | 6,
+    from: Uint8Array,
+    fromPort: number,
+    to: Uint8Array,
+    toPort: number,
+    payload: Uint8Array,
+  ): void {
+    const room = this.mtu - ipHeaderLength(family) - UDP_HEADER_LENGTH;
+    if (payload.length > room) {
+      // Larger than the namespace link can carry unfragmented; the host would fragment, we drop.
+      this.counters.unsupported++;
+      return;
+    }
+    const packet = new Uint8Array(ipHeaderLength(family) + UDP_HEADER_LENGTH + payload.length);
+    buildUdpPacket(packet, family, from, 0, fromPort, to, 0, toPort, payload, 0, payload.length);
+    this.toNamespace(packet, performance.now());
+  }
+
+  /** Drops flows idle for `idleMs` (UDP and ICMP; TCP flows end with their connection). */
+  expire(now: number, idleMs: number): void {
+    for (const flow of this.flows.all()) {
+      if (flow.protocolNumber === IpProtocol.TCP) continue;
+      if (now - flow.lastActive < idleMs) continue;
+      this.removeFlow(flow);
+    }
+  }
+
+  removeFlow(flow: Flow): void {
+    this.flows.remove(flow);
+    this.flowsById.delete(flow.id);
+    this.pipeline.forgetFlow(flow);
+  }
+}
+
+/** No faults: everything is released at once. */
+export function passThrough(router: Router): PacketPipeline {
+  return {
+    submit: (direction, data, flow, now) => router.release(direction, data, flow, now),
+    poll: () => {},
+    nextDeadline: () => Number.POSITIVE_INFINITY,
+    forgetFlow: () => {},
+  };
+}

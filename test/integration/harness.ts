@@ -1,0 +1,77 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI entry point of this checkout. */
+export const FAULTNET = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'faultnet.js');
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts `faultnet ...args`; the caller awaits `done`. */
+export function startFaultnet(args: readonly string[], input?: string): { child: ChildProcess; done: Promise<RunResult> } {
+  const child = spawn(process.execPath, [FAULTNET, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  if (input !== undefined) child.stdin!.end(input);
+  else child.stdin!.end();
+  const done = new Promise<RunResult>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+export function faultnet(args: readonly string[], input?: string): Promise<RunResult> {
+  return startFaultnet(args, input).done;
+}
+
+/** What must be back to baseline after every exit: launcher processes, net namespaces, host links. */
+export interface SystemState {
+  launchers: number;
+  /** Test programs are `sleep 1000`: none may outlive faultnet. */
+  sleepers: number;
+  netns: number;
+  links: string;
+}
+
+export function systemState(): SystemState {
+  const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+  const launchers = ps.split('\n').filter((l) => l.includes('faultnet-launch') && !l.includes('ps -eo')).length;
+  const sleepers = ps.split('\n').filter((l) => l.trim() === 'sleep 1000').length;
+  const netns = execFileSync('lsns', ['-n', '-t', 'net', '-o', 'NS'], { encoding: 'utf8' }).trim().split('\n').length;
+  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(':')[1]?.trim() ?? '')
+    .sort()
+    .join(',');
+  return { launchers, sleepers, netns, links };
+}
+
+/** Polls `check` every 20 ms until it holds or `ms` pass: for state the kernel tears down asynchronously. */
+export async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A UDP echo server on the host loopback. */
+export async function udpEcho(family: 4 | 6): Promise<{ port: number; socket: Socket }> {
+  const socket = createSocket(family === 4 ? 'udp4' : 'udp6');
+  socket.on('message', (msg, rinfo) => socket.send(msg, rinfo.port, rinfo.address));
+  await new Promise<void>((resolve) => socket.bind(0, family === 4 ? '127.0.0.1' : '::1', resolve));
+  return { port: socket.address().port, socket };
+}
