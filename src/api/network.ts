@@ -1,8 +1,14 @@
 import type { StdioOptions } from 'node:child_process';
 import { Namespace } from '../../netns/namespace.js';
-import { DnsHandler, type DnsUpstream } from '../dns/handler.js';
+import { DnsHandler, type DnsFaultKind, type DnsUpstream } from '../dns/handler.js';
 import { parseUpstream, readSystemResolvers } from '../dns/resolvers.js';
 import { UdpEgress } from '../egress/udp.js';
+import { FaultCounters } from '../metrics/counters.js';
+import type { StatsSnapshot } from '../metrics/snapshot.js';
+import { PolicyRegistry } from '../policy/registry.js';
+import { compileRuleSet, type RuleSet } from '../policy/resolve.js';
+import type { Policy } from '../policy/types.js';
+import { DnsFaultSource } from '../router/dns-faults.js';
 import { Router } from '../router/router.js';
 import { ADDRESSES, OptionError, parseHosts, parseMtu } from './options.js';
 
@@ -27,6 +33,12 @@ export interface NetworkOptions {
   udpIdleTimeoutMs?: number;
   /** The program the namespace runs; without one the namespace holds until close(). */
   program?: ProgramSpec;
+  /** Policies this network knows (default: a new registry of its own). */
+  registry?: PolicyRegistry;
+  /** Names of registered policies active from the start, in activation order. */
+  activePolicies?: readonly string[];
+  /** Seed for active policies without one of their own (default: random, reported in stats). */
+  seed?: number;
 }
 
 interface ResolvedOptions {
@@ -68,6 +80,32 @@ function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): R
   };
 }
 
+const TOP_FLOWS = 10;
+
+/** Compiles registered policies by name; throws OptionError naming `field` for an unknown one. */
+function compileActive(
+  registry: PolicyRegistry,
+  names: readonly string[],
+  seed: number | undefined,
+  field: string,
+): { names: string[]; ruleSet: RuleSet } {
+  const policies: Policy[] = [];
+  for (const name of names) {
+    const policy = registry.peek(name);
+    if (!policy) throw new OptionError(`${field}: no policy named ${JSON.stringify(name)} (registered: ${registry.list().join(', ') || 'none'})`);
+    policies.push(policy);
+  }
+  const ruleSet = compileRuleSet(policies, seed === undefined ? {} : { fallbackSeed: seed });
+  return { names: [...ruleSet.policyNames], ruleSet };
+}
+
+function countDnsFault(counters: FaultCounters, ruleSet: RuleSet, kind: DnsFaultKind, ruleId: number): void {
+  const key = kind === 'delay' ? 'delayed' : kind;
+  counters.dns[key]++;
+  const rule = ruleSet.rules[ruleId];
+  if (rule) counters.forRule(rule).dns[key]++;
+}
+
 const HOLD_PROGRAM: ProgramSpec = { command: 'sleep', args: ['infinity'], stdio: 'ignore' };
 
 /**
@@ -80,11 +118,17 @@ export class Network {
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
 
+  private active: string[] = [];
+  private readonly startedAt = performance.now();
+
   private constructor(
     readonly namespace: Namespace,
     readonly router: Router,
     private readonly dns: DnsHandler,
     private readonly udp: UdpEgress,
+    private readonly counters: FaultCounters,
+    readonly registry: PolicyRegistry,
+    private readonly fallbackSeed: number | undefined,
   ) {}
 
   /** Resolves when the program (or holder) exits: its code, or 128+N for signal N. */
@@ -98,6 +142,8 @@ export class Network {
 
   static async start(opts: NetworkOptions = {}, flag: (name: string) => string = (n) => n): Promise<Network> {
     const o = resolveOptions(opts, flag);
+    const registry = opts.registry ?? new PolicyRegistry();
+    const initial = compileActive(registry, opts.activePolicies ?? [], opts.seed, flag('activePolicies'));
     const program = opts.program ?? HOLD_PROGRAM;
     const namespace = await Namespace.launch({
       command: program.command,
@@ -120,15 +166,36 @@ export class Network {
         net.schedule();
       },
     );
-    const dns = new DnsHandler({ upstreams: o.upstreams, hosts: o.hosts });
-    router = new Router(namespace.tun, o.mtu, ADDRESSES, udp, {
-      handle: (query, reply) =>
-        dns.handle(query, (response) => {
-          reply(response);
-          net.schedule();
-        }),
+    const counters = new FaultCounters();
+    const dnsFaults = new DnsFaultSource(() => router!.engine.currentRuleSet);
+    const dns = new DnsHandler({
+      upstreams: o.upstreams,
+      hosts: o.hosts,
+      faultsFor: (qname) => dnsFaults.faultsFor(qname),
+      onQuery: () => {
+        counters.dns.queries++;
+      },
+      onFault: (kind, ruleId) => countDnsFault(counters, router!.engine.currentRuleSet, kind, ruleId),
     });
-    const net = new Network(namespace, router, dns, udp);
+    dns.onLearn = (address) => router?.learned(address);
+    router = new Router(
+      namespace.tun,
+      o.mtu,
+      ADDRESSES,
+      udp,
+      {
+        handle: (query, reply) =>
+          dns.handle(query, (response) => {
+            reply(response);
+            net.schedule();
+          }),
+        hostnamesFor: (address) => dns.hostnamesFor(address),
+      },
+      counters,
+    );
+    router.engine.setRuleSet(initial.ruleSet);
+    const net = new Network(namespace, router, dns, udp, counters, registry, opts.seed);
+    net.active = initial.names;
     namespace.tun.start(
       (slab, meta, count) => {
         router.handleBatch(slab, meta, count, performance.now());
@@ -149,7 +216,7 @@ export class Network {
 
   /** Arms the one timer for the pipeline's next deadline. */
   schedule(): void {
-    const at = this.router.pipeline.nextDeadline();
+    const at = this.router.engine.nextDeadline();
     if (at >= this.wakeAt || at === Number.POSITIVE_INFINITY) return;
     if (this.wake) clearTimeout(this.wake);
     this.wakeAt = at;
@@ -157,11 +224,66 @@ export class Network {
       () => {
         this.wake = undefined;
         this.wakeAt = Number.POSITIVE_INFINITY;
-        this.router.pipeline.poll(performance.now());
+        this.router.engine.poll(performance.now());
         this.schedule();
       },
       Math.max(0, at - performance.now()),
     );
+  }
+
+  /** Names of the active policies, in activation order. */
+  activePolicies(): string[] {
+    return [...this.active];
+  }
+
+  /** Makes exactly these registered policies active, atomically; an unknown name changes nothing. */
+  setActivePolicies(names: readonly string[]): void {
+    const next = compileActive(this.registry, names, this.fallbackSeed ?? this.router.engine.currentRuleSet.fallbackSeed, 'policies');
+    this.router.engine.setRuleSet(next.ruleSet);
+    this.active = next.names;
+  }
+
+  setPaused(paused: boolean): void {
+    this.router.engine.setPaused(paused);
+  }
+
+  resetCounters(): void {
+    this.counters.reset();
+    for (const flow of this.router.flows.all()) {
+      flow.packetsUp = flow.bytesUp = flow.packetsDown = flow.bytesDown = 0;
+    }
+    this.router.counters.malformed = 0;
+  }
+
+  stats(): StatsSnapshot {
+    const engine = this.router.engine;
+    const flows = [...this.router.flows.all()];
+    const top = flows
+      .filter((f) => f.bytesUp + f.bytesDown > 0)
+      .sort((a, b) => b.bytesUp + b.bytesDown - (a.bytesUp + a.bytesDown))
+      .slice(0, TOP_FLOWS);
+    return this.counters.snapshot({
+      uptimeMs: performance.now() - this.startedAt,
+      paused: engine.isPaused,
+      policies: this.activePolicies(),
+      seed: this.active.length > 0 ? engine.currentRuleSet.fallbackSeed : null,
+      flows: {
+        tcp: flows.filter((f) => f.protocol === 'tcp').length,
+        udp: flows.filter((f) => f.protocol === 'udp').length,
+      },
+      topFlows: top.map((f) => ({
+        proto: f.protocol,
+        src: f.localAddress,
+        dst: f.remoteAddress,
+        srcPort: f.localPort,
+        dstPort: f.remotePort,
+        ...(f.hostnames[0] ? { hostname: f.hostnames[0] } : {}),
+        ...(engine.flowRule(f.id) ? { rule: engine.flowRule(f.id)!.key } : {}),
+        bytesUp: f.bytesUp,
+        bytesDown: f.bytesDown,
+      })),
+      dropsMalformed: this.router.counters.malformed,
+    });
   }
 
   /** Forwards a signal to the program. */

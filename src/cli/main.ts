@@ -1,7 +1,9 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { OptionError } from '../api/options.js';
+import { PolicyError } from '../policy/errors.js';
 import { doctor } from './doctor.js';
+import { policyCommands } from './policy.js';
 import { runCommand, runOptions } from './run.js';
 
 /** One line, exit 2: what every bad flag, value or policy gets. */
@@ -19,7 +21,7 @@ async function main(argv: string[]): Promise<void> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
-      if (err && !(err instanceof OptionError)) throw err;
+      if (err && !(err instanceof OptionError) && !(err instanceof PolicyError)) throw err;
       usageFailure(msg || err?.message || 'invalid arguments');
     })
     .command(
@@ -27,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
       'run a program in its own network namespace behind faultnet: faultnet run [flags] -- cmd args...',
       runOptions,
       async (args) => {
-        process.exitCode = await runCommand(args);
+        process.exitCode = await runCommand(args as unknown as Parameters<typeof runCommand>[0]);
       },
     )
     .command(
@@ -38,11 +40,16 @@ async function main(argv: string[]): Promise<void> {
         process.exitCode = doctor((line) => process.stdout.write(`${line}\n`));
       },
     )
+    .command(
+      'policy',
+      'list or change the policies of a running network: faultnet policy list|set|clear|register --attach SOCKET',
+      policyCommands,
+    )
     .demandCommand(1, 'name a command: run, doctor (see --help)');
   try {
     await parser.parseAsync();
   } catch (err) {
-    if (err instanceof OptionError) usageFailure(err.message);
+    if (err instanceof OptionError || err instanceof PolicyError) usageFailure(err.message);
     throw err;
   }
 }

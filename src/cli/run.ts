@@ -1,5 +1,8 @@
 import { accessSync, constants } from 'node:fs';
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
+import { POLICY_FLAGS, policyFromFlags } from '../policy/flags.js';
+import { PolicyRegistry } from '../policy/registry.js';
+import { parseDuration, parseInteger } from '../policy/values.js';
 import { Network } from '../api/network.js';
 import { OptionError, parseHosts, parseMtu } from '../api/options.js';
 
@@ -23,10 +26,67 @@ export function runOptions(y: Argv) {
       default: true,
       describe: '10.0.2.2 and fd00:fa17::2 reach the host loopback (--no-host-loopback to refuse)',
     })
-    .option('udp-timeout', { type: 'string', default: '60s', describe: 'idle time after which a UDP flow expires' });
+    .option('udp-timeout', { type: 'string', default: '60s', describe: 'idle time after which a UDP flow expires' })
+    .option('policy-file', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'load policies from a JSON or YAML file keyed by policy name (repeatable)',
+    })
+    .option('policy', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'activate this policy (repeatable; default: every policy of the files)',
+    })
+    .options(policyFlagOptions())
+    .group([...POLICY_FLAGS.map((f) => f), 'policy-file', 'policy'], 'Faults:');
 }
 
-type RunArgs = Awaited<ReturnType<ReturnType<typeof runOptions>['parseAsync']>> & { '--'?: string[] };
+const FLAG_HELP: Record<string, string> = {
+  latency: 'added one-way delay, e.g. 50ms',
+  jitter: 'delay varies by ± this, e.g. 10ms',
+  loss: 'independent packet loss, e.g. 5%',
+  'burst-loss': 'once a packet is lost, lose N in a row',
+  reorder: 'probability a packet is held back behind later ones',
+  duplicate: 'probability a packet is duplicated',
+  rate: 'link speed, e.g. 8mbps',
+  'dns-delay': 'delay every DNS answer by this',
+  'dns-timeout': 'probability a DNS query is swallowed',
+  'dns-nxdomain': 'probability a DNS query gets NXDOMAIN',
+  'dns-servfail': 'probability a DNS query gets SERVFAIL',
+  target: 'only traffic to this, e.g. tcp://10.0.0.0/8:443 (repeatable)',
+  seed: 'seed for every random choice (repeatable runs)',
+};
+
+function policyFlagOptions(): Record<string, Options> {
+  const options: Record<string, Options> = {};
+  for (const flag of POLICY_FLAGS) {
+    const base = flag.replace(/^(uplink|downlink)-/, '');
+    const direction = flag === base ? '' : ` (${flag.slice(0, flag.indexOf('-'))} only)`;
+    options[flag] = {
+      type: 'string',
+      ...(flag === 'target' ? { array: true } : {}),
+      describe: `${FLAG_HELP[base] ?? base}${direction}`,
+    };
+  }
+  return options;
+}
+
+interface RunArgs {
+  _: (string | number)[];
+  words?: string[];
+  '--'?: string[];
+  mtu: string;
+  'dns-upstream'?: string;
+  host: string[];
+  'host-loopback': boolean;
+  'udp-timeout': string;
+  'policy-file': string[];
+  policy: string[];
+  seed?: string;
+  [flag: string]: unknown;
+}
 
 function preflight(): void {
   if (process.getuid?.() !== 0) {
@@ -39,6 +99,10 @@ function preflight(): void {
   }
 }
 
+function last(value: unknown): unknown {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
 export async function runCommand(args: RunArgs): Promise<number> {
   const extra = [...args._.slice(1), ...(args.words ?? [])];
   if (extra.length > 0) {
@@ -46,12 +110,25 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   const command = (args['--'] ?? []).map(String);
   if (command.length === 0) throw new OptionError('run: missing the command after --, as in: faultnet run -- curl http://10.0.2.2/');
+  const registry = new PolicyRegistry();
+  const fromFiles: string[] = [];
+  for (const file of args['policy-file']) {
+    const before = new Set(registry.list());
+    registry.loadFile(file);
+    for (const name of registry.list()) if (!before.has(name)) fromFiles.push(name);
+  }
+  const flagPolicy = policyFromFlags(args as Record<string, unknown>);
+  if (flagPolicy) registry.store(flagPolicy);
+  const active = args.policy.length > 0 ? args.policy : fromFiles;
   const options = {
+    registry,
+    ...(args.seed === undefined ? {} : { seed: parseInteger(last(args.seed), '--seed', 0, 0xffffffff) }),
+    udpIdleTimeoutMs: parseDuration(args['udp-timeout'], '--udp-timeout'),
+    activePolicies: flagPolicy ? [...active, flagPolicy.name] : active,
     mtu: parseMtu(args.mtu, '--mtu'),
     hosts: parseHosts(args.host, '--host'),
     dnsUpstream: args['dns-upstream'],
     hostLoopback: args['host-loopback'],
-    udpTimeout: args['udp-timeout'],
   };
   preflight();
   const net = await Network.start(
@@ -59,7 +136,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       ...options,
       program: { command: command[0]!, args: command.slice(1), stdio: ['inherit', 'inherit', 'inherit'] },
     },
-    (field) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    (field) => (field === 'activePolicies' ? '--policy' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
   );
   const forward = (signal: NodeJS.Signals) => net.signal(signal);
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, forward);

@@ -37,6 +37,13 @@ export class DirectionCounters {
     else this.dropQueueFull++;
   }
 
+  reset(): void {
+    this.packetsIn = this.bytesIn = this.packetsOut = this.bytesOut = 0;
+    this.dropLoss = this.dropBurst = this.dropGilbert = this.dropQueueFull = 0;
+    this.delayed = this.reordered = this.duplicated = 0;
+    this.addedDelay.reset();
+  }
+
   get drops(): number {
     return this.dropLoss + this.dropBurst + this.dropGilbert + this.dropQueueFull;
   }
@@ -47,7 +54,12 @@ export class DirectionCounters {
       bytesIn: this.bytesIn,
       packetsOut: this.packetsOut,
       bytesOut: this.bytesOut,
-      drops: { loss: this.dropLoss, burst: this.dropBurst, gilbert: this.dropGilbert, queueFull: this.dropQueueFull },
+      drops: {
+        loss: this.dropLoss,
+        burst: this.dropBurst,
+        gilbert: this.dropGilbert,
+        queueFull: this.dropQueueFull,
+      },
       delayed: this.delayed,
       reordered: this.reordered,
       duplicated: this.duplicated,
@@ -74,6 +86,10 @@ export class DnsCounters {
   nxdomain = 0;
   servfail = 0;
 
+  reset(): void {
+    this.queries = this.delayed = this.timeout = this.nxdomain = this.servfail = 0;
+  }
+
   snapshot(): DnsStats {
     const { queries, delayed, timeout, nxdomain, servfail } = this;
     return { queries, delayed, timeout, nxdomain, servfail };
@@ -93,7 +109,11 @@ export class RuleCounters {
     const rule = this.rule;
     const direction = (counters: DirectionCounters, faults: DirectionFaults): RuleDirectionStats => ({
       ...counters.snapshot(),
-      configured: { latencyMs: faults.latencyMs, jitterMs: faults.jitterMs, distribution: faults.distribution },
+      configured: {
+        latencyMs: faults.latencyMs,
+        jitterMs: faults.jitterMs,
+        distribution: faults.distribution,
+      },
     });
     return {
       key: rule.key,
@@ -109,7 +129,15 @@ export class RuleCounters {
 }
 
 function noRouterStats(): RouterStats {
-  return { uptimeMs: 0, paused: false, policies: [], seed: null, flows: { tcp: 0, udp: 0 }, topFlows: [], dropsMalformed: 0 };
+  return {
+    uptimeMs: 0,
+    paused: false,
+    policies: [],
+    seed: null,
+    flows: { tcp: 0, udp: 0 },
+    topFlows: [],
+    dropsMalformed: 0,
+  };
 }
 
 /** All fault and DNS counters of one network. */
@@ -129,6 +157,12 @@ export class FaultCounters {
     counters.rule = rule;
     counters.active = true;
     return counters;
+  }
+
+  /** Zeroes every counter; rules stay known. */
+  reset(): void {
+    for (const c of [this.uplink, this.downlink, this.dns]) c.reset();
+    for (const r of this.rules.values()) for (const c of [r.uplink, r.downlink, r.dns]) c.reset();
   }
 
   /** Marks which rules are in the current rule set (the others keep their counts, inactive). */

@@ -23,6 +23,13 @@ export {
   NO_FAULTS,
   validatePolicy,
 } from './schema.js';
-export { canonicalAddress, DEFAULT_PRIORITY, parsePorts, parseTarget, parseTargetString, parseTargets } from './targets.js';
+export {
+  canonicalAddress,
+  DEFAULT_PRIORITY,
+  parsePorts,
+  parseTarget,
+  parseTargetString,
+  parseTargets,
+} from './targets.js';
 export type * from './types.js';
 export { parseDuration, parseInteger, parseProbability, parseRate, parseSize } from './values.js';

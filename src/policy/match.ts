@@ -86,7 +86,7 @@ export class TargetMatcher {
     }
     const name = target.hostname;
     this.exactName = name !== null && !name.startsWith('*.') ? name : null;
-    this.suffix = name !== null && name.startsWith('*.') ? name.slice(1) : null;
+    this.suffix = name?.startsWith('*.') ? name.slice(1) : null;
     if (this.exactName !== null) rank = RANK_HOSTNAME;
     if (this.suffix !== null) rank = RANK_WILDCARD + this.suffix.split('.').length;
     this.family = family;
@@ -106,7 +106,8 @@ export class TargetMatcher {
       const a = flow.address;
       if (a === null || a.family !== this.family || a.value >> this.shift !== this.network) return false;
     }
-    if (this.exactName !== null || this.suffix !== null) return flow.hostnames.some((n) => this.matchesHostname(n));
+    if (this.exactName !== null || this.suffix !== null)
+      return flow.hostnames.some((n) => this.matchesHostname(n));
     return true;
   }
 

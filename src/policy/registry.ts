@@ -39,6 +39,11 @@ export class PolicyRegistry {
     return policy;
   }
 
+  /** Stores an already validated policy (from `policyFromFlags`) under its own name. */
+  store(policy: Policy): void {
+    this.policies.set(policy.name, policy);
+  }
+
   /** A deep, mutable copy: changing it does not change the registry. */
   get(name: string): Policy | undefined {
     const policy = this.policies.get(name);

@@ -96,9 +96,14 @@ function parseReorder(value: unknown, path: string): Reorder {
   if (o.prob === undefined) throw new PolicyError(childPath(path, 'prob'), 'is required');
   return {
     prob: parseProbability(o.prob, childPath(path, 'prob')),
-    window: o.window === undefined ? DEFAULT_REORDER_WINDOW : parseInteger(o.window, childPath(path, 'window'), 1, 65535),
+    window:
+      o.window === undefined
+        ? DEFAULT_REORDER_WINDOW
+        : parseInteger(o.window, childPath(path, 'window'), 1, 65535),
     maxDelayMs:
-      o.max_delay === undefined ? DEFAULT_REORDER_MAX_DELAY_MS : parseDuration(o.max_delay, childPath(path, 'max_delay')),
+      o.max_delay === undefined
+        ? DEFAULT_REORDER_MAX_DELAY_MS
+        : parseDuration(o.max_delay, childPath(path, 'max_delay')),
   };
 }
 
@@ -111,7 +116,9 @@ function parseDuplicate(value: unknown, path: string): Duplicate {
   return {
     prob: parseProbability(o.prob, childPath(path, 'prob')),
     maxExtra:
-      o.max_extra === undefined ? DEFAULT_DUPLICATE_MAX_EXTRA : parseInteger(o.max_extra, childPath(path, 'max_extra'), 1, 100),
+      o.max_extra === undefined
+        ? DEFAULT_DUPLICATE_MAX_EXTRA
+        : parseInteger(o.max_extra, childPath(path, 'max_extra'), 1, 100),
   };
 }
 
@@ -122,9 +129,14 @@ function parseRateField(value: unknown, path: string): Rate {
   const o = readObject(value, path, ['rate', 'limit']);
   if (o.rate === undefined) throw new PolicyError(childPath(path, 'rate'), 'is required');
   const bitsPerSecond = parseRate(o.rate, childPath(path, 'rate'));
-  if (o.limit === undefined) return { bitsPerSecond, limit: DEFAULT_RATE_LIMIT_PACKETS, limitUnit: 'packets' };
+  if (o.limit === undefined)
+    return { bitsPerSecond, limit: DEFAULT_RATE_LIMIT_PACKETS, limitUnit: 'packets' };
   if (typeof o.limit === 'number') {
-    return { bitsPerSecond, limit: parseInteger(o.limit, childPath(path, 'limit'), 1, 1e9), limitUnit: 'packets' };
+    return {
+      bitsPerSecond,
+      limit: parseInteger(o.limit, childPath(path, 'limit'), 1, 1e9),
+      limitUnit: 'packets',
+    };
   }
   return { bitsPerSecond, limit: parseSize(o.limit, childPath(path, 'limit')), limitUnit: 'bytes' };
 }
@@ -145,7 +157,8 @@ function parsePacketFields(o: Record<string, unknown>, path: string): Partial<Di
     out.correlatedLoss = parseGilbertElliott(o.correlated_loss, at('correlated_loss'));
   }
   if (o.packet_reorder !== undefined) out.reorder = parseReorder(o.packet_reorder, at('packet_reorder'));
-  if (o.packet_duplicate !== undefined) out.duplicate = parseDuplicate(o.packet_duplicate, at('packet_duplicate'));
+  if (o.packet_duplicate !== undefined)
+    out.duplicate = parseDuplicate(o.packet_duplicate, at('packet_duplicate'));
   if (o.rate !== undefined) out.rate = parseRateField(o.rate, at('rate'));
   return out;
 }
@@ -157,7 +170,8 @@ function parseDirection(value: unknown, path: string, base: Partial<DirectionFau
 
 function parseDns(value: unknown, path: string): DnsFaults {
   const o = readObject(value, path, ['delay', 'timeout', 'nxdomain', 'servfail']);
-  const probability = (key: string) => (o[key] === undefined ? 0 : parseProbability(o[key], childPath(path, key)));
+  const probability = (key: string) =>
+    o[key] === undefined ? 0 : parseProbability(o[key], childPath(path, key));
   let delayMs = 0;
   let delayProb = 0;
   const delayPath = childPath(path, 'delay');

@@ -90,7 +90,8 @@ function parsePortItem(item: string, path: string, original: unknown): PortRange
 export function parsePorts(value: unknown, path: string): PortRange[] {
   const ranges: PortRange[] = [];
   const addText = (text: string, itemPath: string, original: unknown) => {
-    for (const item of text.replace(/\s+/g, '').split(',')) ranges.push(parsePortItem(item, itemPath, original));
+    for (const item of text.replace(/\s+/g, '').split(','))
+      ranges.push(parsePortItem(item, itemPath, original));
   };
   if (typeof value === 'number') ranges.push(parsePortItem(String(value), path, value));
   else if (typeof value === 'string') addText(value, path, value);
@@ -119,7 +120,11 @@ function checkTarget(target: Target, path: string): Target {
   return target;
 }
 
-function parseUrlAddress(text: string, path: string, original: unknown): { address: AddressPart; ports: string } {
+function parseUrlAddress(
+  text: string,
+  path: string,
+  original: unknown,
+): { address: AddressPart; ports: string } {
   const none: AddressPart = { host: null, cidr: null, hostname: null };
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
@@ -180,7 +185,9 @@ export function parseTarget(value: unknown, path: string): Target {
     hostname: o.hostname === undefined ? null : parseHostname(o.hostname, childPath(path, 'hostname')),
     ports: o.port === undefined ? null : parsePorts(o.port, childPath(path, 'port')),
     priority:
-      o.priority === undefined ? DEFAULT_PRIORITY : parseInteger(o.priority, childPath(path, 'priority'), 0, 65535),
+      o.priority === undefined
+        ? DEFAULT_PRIORITY
+        : parseInteger(o.priority, childPath(path, 'priority'), 0, 65535),
   };
   return checkTarget(target, path);
 }
@@ -188,7 +195,8 @@ export function parseTarget(value: unknown, path: string): Target {
 /** A list of targets (a single string or object counts as a list of one); never empty. */
 export function parseTargets(value: unknown, path: string): Target[] {
   const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) throw new PolicyError(path, 'expected at least one target (omit targets to match all traffic)');
+  if (list.length === 0)
+    throw new PolicyError(path, 'expected at least one target (omit targets to match all traffic)');
   return list.map((item, i) => parseTarget(item, Array.isArray(value) ? childPath(path, i) : path));
 }
 
@@ -201,6 +209,9 @@ export function formatTarget(t: Target): string {
     const slash = t.cidr.lastIndexOf('/');
     address = `${bracket(t.cidr.slice(0, slash))}${t.cidr.slice(slash)}`;
   }
-  const ports = t.ports === null ? '' : `:${t.ports.map((r) => (r.from === r.to ? r.from : `${r.from}-${r.to}`)).join(',')}`;
+  const ports =
+    t.ports === null
+      ? ''
+      : `:${t.ports.map((r) => (r.from === r.to ? r.from : `${r.from}-${r.to}`)).join(',')}`;
   return `${t.protocol}://${address}${ports}`;
 }

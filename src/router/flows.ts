@@ -11,10 +11,8 @@ export class Flow {
   next: Flow | undefined;
   readonly localAddress: string;
   readonly remoteAddress: string;
-  /** Rule-set generation the cached `ruleId` was resolved under (-1: never). */
-  generation = -1;
-  ruleId = -1;
-  ruleName = '';
+  /** Names faultnet's DNS handler saw resolve to the remote address (hostname targets match these). */
+  hostnames: readonly string[] = [];
   packetsUp = 0;
   bytesUp = 0;
   packetsDown = 0;
@@ -38,6 +36,15 @@ export class Flow {
     this.localAddress = family === 4 ? ipv4ToString(addresses, 0) : ipv6ToString(addresses, 0);
     this.remoteAddress = family === 4 ? ipv4ToString(addresses, n) : ipv6ToString(addresses, n);
     this.lastActive = now;
+  }
+
+  /** FlowDescriptor: rules match the remote end, whichever direction a packet travels. */
+  get dstAddress(): string {
+    return this.remoteAddress;
+  }
+
+  get dstPort(): number {
+    return this.remotePort;
   }
 
   localAddressBytes(): Uint8Array {

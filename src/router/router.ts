@@ -5,18 +5,10 @@ import { pseudoHeaderSumV4, pseudoHeaderSumV6 } from '../../stack/wire/checksum.
 import { IpProtocol } from '../../stack/wire/ip-protocol.js';
 import { UDP_HEADER_LENGTH, udpChecksumValid } from '../../stack/wire/udp.js';
 import type { UdpEgress, UdpEndpoint } from '../egress/udp.js';
+import { FaultEngine } from '../faults/engine.js';
+import type { FaultCounters } from '../metrics/counters.js';
+import type { Direction } from '../policy/types.js';
 import { type Flow, FlowTable } from './flows.js';
-
-export type Direction = 'uplink' | 'downlink';
-
-/** Where packets go between the TUN and the stack: the fault engine, or a pass-through. */
-export interface PacketPipeline {
-  /** Takes ownership of `data`; calls the router's release for it now or later. */
-  submit(direction: Direction, data: Uint8Array, flow: Flow, now: number): void;
-  poll(now: number): void;
-  nextDeadline(): number;
-  forgetFlow(flow: Flow): void;
-}
 
 export interface PacketWriter {
   write(buf: Uint8Array, off: number, len: number): void;
@@ -29,9 +21,10 @@ export interface RouterAddresses {
   dns6: string;
 }
 
-/** Something that answers DNS messages (src/dns's handler). */
+/** Something that answers DNS messages and remembers names (src/dns's handler). */
 export interface DnsResponder {
   handle(query: Uint8Array, reply: (response: Uint8Array) => void): void;
+  hostnamesFor(address: string): readonly string[];
 }
 
 export interface RouterCounters {
@@ -71,7 +64,7 @@ export class Router {
   private readonly dns4: Uint8Array;
   private readonly dns6: Uint8Array;
   private readonly fromScratch = new Uint8Array(16);
-  pipeline: PacketPipeline;
+  readonly engine: FaultEngine;
   readonly counters: RouterCounters = { malformed: 0, unsupported: 0, udpRefused: 0, echoReplies: 0, dnsQueries: 0 };
 
   constructor(
@@ -80,13 +73,17 @@ export class Router {
     addresses: RouterAddresses,
     private readonly udp: UdpEgress,
     private readonly dns: DnsResponder,
+    counters: FaultCounters,
   ) {
     this.scratch = new Uint8Array(mtu + 64);
     this.gw4 = addressBytes(addresses.gateway4, 4);
     this.gw6 = addressBytes(addresses.gateway6, 6);
     this.dns4 = addressBytes(addresses.dns4, 4);
     this.dns6 = addressBytes(addresses.dns6, 6);
-    this.pipeline = passThrough(this);
+    this.engine = new FaultEngine({
+      counters,
+      onRelease: (direction, data, flowId) => this.release(direction, data, flowId, performance.now()),
+    });
   }
 
   flowById(id: number): Flow | undefined {
@@ -113,7 +110,10 @@ export class Router {
     flow.packetsUp++;
     flow.bytesUp += len;
     flow.lastActive = now;
-    this.pipeline.submit('uplink', buf.slice(off, off + len), flow, now);
+    // A copy the engine may hold: `buf` is the TUN slab (and Buffer#slice would not copy).
+    const data = new Uint8Array(len);
+    data.set(buf.subarray(off, off + len));
+    this.engine.submit('uplink', data, flow.id, flow, now);
   }
 
   /** One downlink packet built by the stack or egress (owned by the router from here). */
@@ -127,7 +127,7 @@ export class Router {
     flow.packetsDown++;
     flow.bytesDown += packet.length;
     flow.lastActive = now;
-    this.pipeline.submit('downlink', packet, flow, now);
+    this.engine.submit('downlink', packet, flow.id, flow, now);
   }
 
   private flowFor(
@@ -144,13 +144,14 @@ export class Router {
     let flow = this.flows.find(hash, info.protocol, buf, localOff, remoteOff, n, localPort, remotePort);
     if (!flow) {
       flow = this.flows.create(hash, info.protocol, buf, localOff, remoteOff, n, localPort, remotePort, now);
+      flow.hostnames = this.dns.hostnamesFor(flow.remoteAddress);
       this.flowsById.set(flow.id, flow);
     }
     return flow;
   }
 
   /** Called by the pipeline for every packet it lets through. */
-  release(direction: Direction, data: Uint8Array, flow: Flow, now: number): void {
+  release(direction: Direction, data: Uint8Array, flowId: number, now: number): void {
     if (direction === 'downlink') {
       this.out.write(data, 0, data.length);
       return;
@@ -160,6 +161,10 @@ export class Router {
       this.counters.malformed++;
       return;
     }
+    // A flow expired while its packet was held comes back as a new flow.
+    const flow =
+      this.flowsById.get(flowId) ??
+      this.flowFor(data, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
     switch (info.protocol) {
       case IpProtocol.ICMP:
       case IpProtocol.ICMPV6:
@@ -274,19 +279,18 @@ export class Router {
     }
   }
 
+  /** The DNS handler learned a name for `address`: flows to it re-resolve their rule. */
+  learned(address: string): void {
+    for (const flow of this.flows.all()) {
+      if (flow.remoteAddress !== address) continue;
+      flow.hostnames = this.dns.hostnamesFor(address);
+      this.engine.forgetFlow(flow.id);
+    }
+  }
+
   removeFlow(flow: Flow): void {
     this.flows.remove(flow);
     this.flowsById.delete(flow.id);
-    this.pipeline.forgetFlow(flow);
+    this.engine.forgetFlow(flow.id);
   }
-}
-
-/** No faults: everything is released at once. */
-export function passThrough(router: Router): PacketPipeline {
-  return {
-    submit: (direction, data, flow, now) => router.release(direction, data, flow, now),
-    poll: () => {},
-    nextDeadline: () => Number.POSITIVE_INFINITY,
-    forgetFlow: () => {},
-  };
 }

@@ -18,6 +18,8 @@ export interface TcpConfig {
   /** SYN / SYN-ACK retransmissions before giving up. */
   synRetries: number;
   timeWait: number;
+  /** A PENDING connection the application has not decided about by then is dropped silently. */
+  pendingTimeout: number;
   /** Idle time before keepalive probes; 0 disables keepalive. */
   keepaliveIdle: number;
   keepaliveInterval: number;
@@ -50,6 +52,7 @@ export const DEFAULT_TCP_CONFIG: TcpConfig = {
   maxRetransmits: 15,
   synRetries: 6,
   timeWait: 2000,
+  pendingTimeout: 120_000,
   keepaliveIdle: 7_200_000,
   keepaliveInterval: 75_000,
   keepaliveProbes: 9,

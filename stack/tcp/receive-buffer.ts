@@ -4,8 +4,8 @@
 // only ever cost an out-of-order segment, never stall the stream.
 
 import type { TcpSackBlock } from '../wire/tcp.js';
-import { SeqRing } from './seq-ring.js';
 import { seqAdd, seqDiff, seqGe, seqLe, seqLt, seqMax, seqMin } from './seq.js';
+import { SeqRing } from './seq-ring.js';
 
 export const InsertResult = {
   /** The in-order edge moved. */

@@ -41,7 +41,10 @@ export class RttEstimator {
       this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
       this.srtt = 0.875 * this.srtt + 0.125 * r;
     }
-    this.base = Math.min(Math.max(this.srtt + Math.max(GRANULARITY, 4 * this.rttvar), this.minRto), this.maxRto);
+    this.base = Math.min(
+      Math.max(this.srtt + Math.max(GRANULARITY, 4 * this.rttvar), this.minRto),
+      this.maxRto,
+    );
   }
 
   backoff(): void {

@@ -1,8 +1,8 @@
 // The send buffer is also the retransmit queue: it holds every byte from SND.UNA to the end of
 // what the application queued, so a retransmission is a copy from the ring like a first send.
 
-import { SeqRing } from './seq-ring.js';
 import { seqAdd, seqDiff } from './seq.js';
+import { SeqRing } from './seq-ring.js';
 
 export class SendBuffer {
   private readonly ring = new SeqRing();

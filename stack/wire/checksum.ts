@@ -32,7 +32,8 @@ function lanesFor(buffer: ArrayBufferLike, endLane: number): Uint32Array {
 }
 
 function fold16(sum: number): number {
-  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  while (sum > 0xffffffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  while (sum > 0xffff) sum = (sum >>> 16) + (sum & 0xffff);
   return sum;
 }
 

@@ -75,3 +75,63 @@ export async function udpEcho(family: 4 | 6): Promise<{ port: number; socket: So
   await new Promise<void>((resolve) => socket.bind(0, family === 4 ? '127.0.0.1' : '::1', resolve));
   return { port: socket.address().port, socket };
 }
+
+/** The path of a client script shipped with the tests. */
+export function clientScript(name: string): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'integration', 'clients', name);
+}
+
+/** A host UDP server that echoes JSON probes with its receive time added (`at`, seconds since the epoch). */
+export async function timestampEcho(): Promise<{ port: number; socket: Socket }> {
+  const socket = createSocket('udp4');
+  socket.on('message', (msg, rinfo) => {
+    const at = (performance.timeOrigin + performance.now()) / 1000;
+    const probe = JSON.parse(msg.toString());
+    socket.send(JSON.stringify({ ...probe, at }), rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { port: socket.address().port, socket };
+}
+
+/** Starts test/integration/clients/udp_sink.py; resolves its port; `finish()` ends it and resolves its report. */
+export interface UdpSink {
+  port: number;
+  /** Stops counting (SIGTERM), after what is already buffered; resolves what arrived. */
+  finish(): Promise<{ count: number; bytes: number; span: number }>;
+}
+
+export async function udpSink(): Promise<UdpSink> {
+  const child = spawn('python3', [clientScript('udp_sink.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  const port = await new Promise<number>((resolve) => {
+    child.stdout!.on('data', (d: string) => {
+      out += d;
+      const first = out.split('\n')[0];
+      if (out.includes('\n')) resolve(Number(first));
+    });
+  });
+  const report = new Promise<{ count: number; bytes: number; span: number }>((resolve, reject) => {
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()!));
+      } catch {
+        reject(new Error(`udp sink ended without a report: ${out}`));
+      }
+    });
+  });
+  return {
+    port,
+    finish: () => {
+      child.kill('SIGTERM');
+      return report;
+    },
+  };
+}
+
+/** Median of the `time=` values of ping's output, in ms. */
+export function pingMedian(output: string): number {
+  const times = [...output.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+  if (times.length === 0) throw new Error(`no ping replies in: ${output}`);
+  return times[Math.floor(times.length / 2)]!;
+}

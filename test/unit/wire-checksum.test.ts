@@ -10,8 +10,14 @@ import {
   writeChecksum,
 } from '../../stack/wire/checksum.js';
 import { ipv4PseudoHeaderSum, newIpv4Repr, parseIpv4 } from '../../stack/wire/ipv4.js';
-import { IPV6_DST_OFFSET, IPV6_SRC_OFFSET, ipv6PseudoHeaderSum, newIpv6Repr, parseIpv6 } from '../../stack/wire/ipv6.js';
-import * as fx from './wire-fixtures.js';
+import {
+  IPV6_DST_OFFSET,
+  IPV6_SRC_OFFSET,
+  ipv6PseudoHeaderSum,
+  newIpv6Repr,
+  parseIpv6,
+} from '../../stack/wire/ipv6.js';
+import { fromHex, kernel, seededU32 } from './wire-fixtures.js';
 
 // RFC 1071 the slow way: big-endian byte pairs, odd byte padded, folded with end-around carry.
 function naiveChecksum(buf: Uint8Array, off: number, len: number): number {
@@ -23,7 +29,7 @@ function naiveChecksum(buf: Uint8Array, off: number, len: number): number {
 
 describe('wire checksum', () => {
   it('matches the naive reference on random data, offsets, lengths and buffer alignments', () => {
-    const next = fx.seededU32(0xc0ffee);
+    const next = seededU32(0xc0ffee);
     const backing = new ArrayBuffer(70_000);
     const all = new Uint8Array(backing);
     for (let i = 0; i < all.length; i++) all[i] = next() & 0xff;
@@ -51,7 +57,7 @@ describe('wire checksum', () => {
   });
 
   it('chains even-length chunks to the same result as one pass', () => {
-    const next = fx.seededU32(7);
+    const next = seededU32(7);
     const buf = new Uint8Array(3001);
     for (let i = 0; i < buf.length; i++) buf[i] = next() & 0xff;
     const chained = sumBytes(buf, 1001, 2000, sumBytes(buf, 37, 964, sumBytes(buf, 1, 36)));
@@ -81,9 +87,15 @@ describe('wire checksum', () => {
   });
 
   it('verifies every IPv4 header checksum the kernel produced', () => {
-    const names = ['icmpv4EchoRequest', 'icmpv4EchoReply', 'udpV4', 'icmpv4PortUnreachable', 'tcpV4Syn'] as const;
+    const names = [
+      'icmpv4EchoRequest',
+      'icmpv4EchoReply',
+      'udpV4',
+      'icmpv4PortUnreachable',
+      'tcpV4Syn',
+    ] as const;
     for (const name of names) {
-      const pkt = fx.fromHex(fx[name]);
+      const pkt = fromHex(kernel[name]);
       assert.equal(verifyChecksum(pkt, 0, (pkt[0]! & 0x0f) * 4), true, name);
       const stored = (pkt[10]! << 8) | pkt[11]!;
       assert.equal(writeChecksum(pkt, 0, 20, 10), stored, name);
@@ -93,7 +105,7 @@ describe('wire checksum', () => {
   it('computes the kernel TCP/UDP checksums from the pseudo-header helpers', () => {
     const v4 = newIpv4Repr();
     for (const name of ['udpV4', 'tcpV4Syn', 'tcpV4SynAck', 'tcpV4Data', 'tcpV4Reply'] as const) {
-      const pkt = fx.fromHex(fx[name]);
+      const pkt = fromHex(kernel[name]);
       assert.equal(parseIpv4(pkt, 0, pkt.length, v4), true);
       const bytes = pseudoHeaderSumV4(pkt, 12, pkt, 16, v4.protocol, v4.payloadLength);
       assert.equal(foldChecksum(bytes), foldChecksum(ipv4PseudoHeaderSum(v4, v4.payloadLength)), name);
@@ -101,16 +113,23 @@ describe('wire checksum', () => {
     }
     const v6 = newIpv6Repr();
     for (const name of ['udpV6', 'tcpV6Syn', 'tcpV6SynAck', 'tcpV6Data', 'icmpv6EchoRequest'] as const) {
-      const pkt = fx.fromHex(fx[name]);
+      const pkt = fromHex(kernel[name]);
       assert.equal(parseIpv6(pkt, 0, pkt.length, v6), true);
-      const bytes = pseudoHeaderSumV6(pkt, IPV6_SRC_OFFSET, pkt, IPV6_DST_OFFSET, v6.nextHeader, v6.payloadLength);
+      const bytes = pseudoHeaderSumV6(
+        pkt,
+        IPV6_SRC_OFFSET,
+        pkt,
+        IPV6_DST_OFFSET,
+        v6.nextHeader,
+        v6.payloadLength,
+      );
       assert.equal(bytes, ipv6PseudoHeaderSum(v6, v6.payloadLength), name);
       assert.equal(verifyChecksum(pkt, v6.payloadOffset, v6.payloadLength, bytes), true, name);
     }
   });
 
   it('sums a Buffer from the shared pool (non-zero byteOffset) correctly', () => {
-    const pooled = Buffer.from(fx.tcpV4Data, 'hex');
+    const pooled = Buffer.from(kernel.tcpV4Data, 'hex');
     assert.equal(checksum(pooled, 20, pooled.length - 20), naiveChecksum(pooled, 20, pooled.length - 20));
   });
 });

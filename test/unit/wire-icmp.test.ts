@@ -7,12 +7,12 @@ import { IpProtocol } from '../../stack/wire/ip-protocol.js';
 import { newIpv4Repr, parseIpv4 } from '../../stack/wire/ipv4.js';
 import { ipv6PseudoHeaderSum, newIpv6Repr, parseIpv6 } from '../../stack/wire/ipv6.js';
 import { newUdpRepr, parseUdp } from '../../stack/wire/udp.js';
-import * as fx from './wire-fixtures.js';
+import { fromHex, kernel } from './wire-fixtures.js';
 
 describe('wire icmpv4', () => {
   it('parses the kernel echo request and builds the kernel echo reply from it', () => {
-    const req = fx.fromHex(fx.icmpv4EchoRequest);
-    const reply = fx.fromHex(fx.icmpv4EchoReply);
+    const req = fromHex(kernel.icmpv4EchoRequest);
+    const reply = fromHex(kernel.icmpv4EchoReply);
     const repr = newIcmpRepr();
     assert.equal(parseIcmpv4(req, 20, req.length - 20, repr), true);
     assert.equal(repr.type, Icmpv4Type.ECHO_REQUEST);
@@ -28,8 +28,8 @@ describe('wire icmpv4', () => {
   });
 
   it('parses the kernel port unreachable and its quoted datagram, and rebuilds it', () => {
-    const pkt = fx.fromHex(fx.icmpv4PortUnreachable);
-    const udp = fx.fromHex(fx.udpV4);
+    const pkt = fromHex(kernel.icmpv4PortUnreachable);
+    const udp = fromHex(kernel.udpV4);
     const ip = newIpv4Repr();
     assert.equal(parseIpv4(pkt, 0, pkt.length, ip), true);
     const repr = newIcmpRepr();
@@ -46,7 +46,11 @@ describe('wire icmpv4', () => {
     assert.equal(quotedUdp.dstPort, 9999);
 
     const mine = newIcmpRepr();
-    Object.assign(mine, { type: Icmpv4Type.DST_UNREACHABLE, code: Icmpv4Unreachable.PORT, dataLength: udp.length });
+    Object.assign(mine, {
+      type: Icmpv4Type.DST_UNREACHABLE,
+      code: Icmpv4Unreachable.PORT,
+      dataLength: udp.length,
+    });
     const out = new Uint8Array(8 + udp.length);
     emitIcmpv4(mine, out, 0, udp, 0);
     assert.deepEqual(out, pkt.subarray(ip.payloadOffset));
@@ -77,7 +81,7 @@ describe('wire icmpv4', () => {
   });
 
   it('rejects truncated messages and bad checksums', () => {
-    const req = fx.fromHex(fx.icmpv4EchoRequest);
+    const req = fromHex(kernel.icmpv4EchoRequest);
     const repr = newIcmpRepr();
     assert.equal(parseIcmpv4(req, 20, 7, repr), 'icmp: truncated header');
     assert.equal(parseIcmpv4(req, 20, req.length - 21, repr), 'icmp: bad checksum');
@@ -86,12 +90,15 @@ describe('wire icmpv4', () => {
 
 describe('wire icmpv6', () => {
   it('parses the kernel echo request and builds the kernel echo reply from it', () => {
-    const req = fx.fromHex(fx.icmpv6EchoRequest);
-    const reply = fx.fromHex(fx.icmpv6EchoReply);
+    const req = fromHex(kernel.icmpv6EchoRequest);
+    const reply = fromHex(kernel.icmpv6EchoReply);
     const ip = newIpv6Repr();
     assert.equal(parseIpv6(req, 0, req.length, ip), true);
     const repr = newIcmpRepr();
-    assert.equal(parseIcmpv6(req, 40, ip.payloadLength, repr, ipv6PseudoHeaderSum(ip, ip.payloadLength)), true);
+    assert.equal(
+      parseIcmpv6(req, 40, ip.payloadLength, repr, ipv6PseudoHeaderSum(ip, ip.payloadLength)),
+      true,
+    );
     assert.equal(repr.type, Icmpv6Type.ECHO_REQUEST);
     assert.equal(repr.seqNo, 1);
     assert.equal(repr.dataLength, ip.payloadLength - 8);
@@ -105,8 +112,8 @@ describe('wire icmpv6', () => {
   });
 
   it('parses the kernel port unreachable and rebuilds it', () => {
-    const pkt = fx.fromHex(fx.icmpv6PortUnreachable);
-    const udp = fx.fromHex(fx.udpV6);
+    const pkt = fromHex(kernel.icmpv6PortUnreachable);
+    const udp = fromHex(kernel.udpV6);
     const ip = newIpv6Repr();
     assert.equal(parseIpv6(pkt, 0, pkt.length, ip), true);
     const pseudo = ipv6PseudoHeaderSum(ip, ip.payloadLength);
@@ -119,7 +126,10 @@ describe('wire icmpv6', () => {
     const out = new Uint8Array(ip.payloadLength);
     emitIcmpv6(repr, out, 0, udp, 0, pseudo);
     assert.deepEqual(out, pkt.subarray(ip.payloadOffset));
-    assert.equal(parseIcmpv6(pkt, ip.payloadOffset, ip.payloadLength, repr, pseudo + 1), 'icmp: bad checksum');
+    assert.equal(
+      parseIcmpv6(pkt, ip.payloadOffset, ip.payloadLength, repr, pseudo + 1),
+      'icmp: bad checksum',
+    );
   });
 
   it('round-trips packet too big with a 32-bit MTU', () => {
@@ -133,11 +143,14 @@ describe('wire icmpv6', () => {
   });
 
   it('parses types it has no fields for, such as a neighbour solicitation', () => {
-    const pkt = fx.fromHex(fx.icmpv6NeighborSolicitation);
+    const pkt = fromHex(kernel.icmpv6NeighborSolicitation);
     const ip = newIpv6Repr();
     assert.equal(parseIpv6(pkt, 0, pkt.length, ip), true);
     const repr = newIcmpRepr();
-    assert.equal(parseIcmpv6(pkt, 40, ip.payloadLength, repr, ipv6PseudoHeaderSum(ip, ip.payloadLength)), true);
+    assert.equal(
+      parseIcmpv6(pkt, 40, ip.payloadLength, repr, ipv6PseudoHeaderSum(ip, ip.payloadLength)),
+      true,
+    );
     assert.equal(repr.type, 135);
     assert.equal(repr.rest, 0);
     const out = new Uint8Array(ip.payloadLength);

@@ -4,18 +4,18 @@ import { IpProtocol } from '../../stack/wire/ip-protocol.js';
 import {
   emitIpv4,
   fillIpv4HeaderChecksum,
+  ipVersion,
   ipv4HeaderChecksumValid,
   ipv4IsFragment,
-  ipVersion,
   newIpv4Repr,
   parseIpv4,
 } from '../../stack/wire/ipv4.js';
 import { emitIpv6, ipv6IsFragment, newIpv6Repr, parseIpv6 } from '../../stack/wire/ipv6.js';
-import * as fx from './wire-fixtures.js';
+import { fromHex, kernel } from './wire-fixtures.js';
 
 describe('wire ipv4', () => {
   it('parses kernel packets', () => {
-    const pkt = fx.fromHex(fx.tcpV4Syn);
+    const pkt = fromHex(kernel.tcpV4Syn);
     const repr = newIpv4Repr();
     assert.equal(ipVersion(pkt, 0), 4);
     assert.equal(parseIpv4(pkt, 0, pkt.length, repr), true);
@@ -36,7 +36,7 @@ describe('wire ipv4', () => {
 
   it('re-emits a kernel header byte for byte', () => {
     for (const name of ['tcpV4Syn', 'icmpv4EchoReply', 'icmpv4PortUnreachable'] as const) {
-      const pkt = fx.fromHex(fx[name]);
+      const pkt = fromHex(kernel[name]);
       const repr = newIpv4Repr();
       assert.equal(parseIpv4(pkt, 0, pkt.length, repr), true);
       const out = new Uint8Array(20);
@@ -83,7 +83,7 @@ describe('wire ipv4', () => {
   });
 
   it('returns error strings for bad headers', () => {
-    const good = fx.fromHex(fx.udpV4);
+    const good = fromHex(kernel.udpV4);
     const repr = newIpv4Repr();
     const mutate = (f: (b: Uint8Array) => void, len = good.length) => {
       const b = good.slice();
@@ -91,7 +91,10 @@ describe('wire ipv4', () => {
       fillIpv4HeaderChecksum(b, 0, 20);
       return parseIpv4(b, 0, len, repr);
     };
-    assert.equal(mutate(() => {}, 19), 'ipv4: truncated header');
+    assert.equal(
+      mutate(() => {}, 19),
+      'ipv4: truncated header',
+    );
     assert.equal(
       mutate((b) => {
         b[0] = 0x65;
@@ -116,7 +119,10 @@ describe('wire ipv4', () => {
       }),
       'ipv4: total length below header length',
     );
-    assert.equal(mutate(() => {}, good.length - 1), 'ipv4: truncated packet');
+    assert.equal(
+      mutate(() => {}, good.length - 1),
+      'ipv4: truncated packet',
+    );
   });
 });
 
@@ -150,7 +156,7 @@ function fragment(offset: number, more: boolean): number[] {
 
 describe('wire ipv6', () => {
   it('parses kernel packets', () => {
-    const pkt = fx.fromHex(fx.tcpV6Syn);
+    const pkt = fromHex(kernel.tcpV6Syn);
     const repr = newIpv6Repr();
     assert.equal(ipVersion(pkt, 0), 6);
     assert.equal(parseIpv6(pkt, 0, pkt.length, repr), true);
@@ -171,7 +177,13 @@ describe('wire ipv6', () => {
 
   it('round-trips traffic class and flow label', () => {
     const repr = newIpv6Repr();
-    Object.assign(repr, { trafficClass: 0xb8, flowLabel: 0xfffff, hopLimit: 255, nextHeader: 17, payloadLength: 8 });
+    Object.assign(repr, {
+      trafficClass: 0xb8,
+      flowLabel: 0xfffff,
+      hopLimit: 255,
+      nextHeader: 17,
+      payloadLength: 8,
+    });
     const buf = new Uint8Array(48);
     emitIpv6(repr, buf, 0);
     const back = newIpv6Repr();

@@ -7,18 +7,20 @@ import {
   fillTcpChecksum,
   newTcpRepr,
   parseTcp,
-  type TcpRepr,
   TcpFlags,
+  type TcpRepr,
   tcpChecksumValid,
   tcpHeaderLength,
   tcpSackBlocksToEmit,
 } from '../../stack/wire/tcp.js';
-import * as fx from './wire-fixtures.js';
+import { fromHex, kernel } from './wire-fixtures.js';
 
 function copyRepr(from: TcpRepr): TcpRepr {
   const to = newTcpRepr();
   Object.assign(to, { ...from, sack: to.sack });
-  from.sack.forEach((b, i) => Object.assign(to.sack[i]!, b));
+  from.sack.forEach((b, i) => {
+    Object.assign(to.sack[i]!, b);
+  });
   return to;
 }
 
@@ -37,7 +39,7 @@ function roundTrip(repr: TcpRepr, payload: number): TcpRepr {
 
 describe('wire tcp', () => {
   it('parses the kernel SYN over IPv4 with all its options and checksum', () => {
-    const pkt = fx.fromHex(fx.tcpV4Syn);
+    const pkt = fromHex(kernel.tcpV4Syn);
     const ip = newIpv4Repr();
     assert.equal(parseIpv4(pkt, 0, pkt.length, ip), true);
     const tcp = newTcpRepr();
@@ -63,7 +65,7 @@ describe('wire tcp', () => {
   it('parses the kernel SYN-ACK and data segments and recomputes their checksums', () => {
     const ip = newIpv4Repr();
     const tcp = newTcpRepr();
-    const synAck = fx.fromHex(fx.tcpV4SynAck);
+    const synAck = fromHex(kernel.tcpV4SynAck);
     assert.equal(parseIpv4(synAck, 0, synAck.length, ip), true);
     assert.equal(parseTcp(synAck, ip.payloadOffset, ip.payloadLength, tcp), true);
     assert.equal(tcp.flags, TcpFlags.SYN | TcpFlags.ACK);
@@ -74,7 +76,7 @@ describe('wire tcp', () => {
       ['tcpV4Data', 'ping data 123'],
       ['tcpV4Reply', 'pong\n'],
     ] as const) {
-      const pkt = fx.fromHex(fx[name]);
+      const pkt = fromHex(kernel[name]);
       assert.equal(parseIpv4(pkt, 0, pkt.length, ip), true);
       assert.equal(parseTcp(pkt, ip.payloadOffset, ip.payloadLength, tcp), true);
       assert.equal(tcp.flags, TcpFlags.PSH | TcpFlags.ACK);
@@ -91,7 +93,7 @@ describe('wire tcp', () => {
   });
 
   it('re-emits the kernel data segment byte for byte', () => {
-    const pkt = fx.fromHex(fx.tcpV4Data);
+    const pkt = fromHex(kernel.tcpV4Data);
     const ip = newIpv4Repr();
     const tcp = newTcpRepr();
     assert.equal(parseIpv4(pkt, 0, pkt.length, ip), true);
@@ -105,7 +107,7 @@ describe('wire tcp', () => {
   });
 
   it('parses the kernel SYN over IPv6 and checks it with the v6 pseudo-header', () => {
-    const pkt = fx.fromHex(fx.tcpV6Syn);
+    const pkt = fromHex(kernel.tcpV6Syn);
     const ip = newIpv6Repr();
     const tcp = newTcpRepr();
     assert.equal(parseIpv6(pkt, 0, pkt.length, ip), true);
@@ -114,9 +116,15 @@ describe('wire tcp', () => {
     assert.equal(tcp.window, 64800);
     assert.equal(tcp.windowScale, 10);
     assert.equal(tcp.sackPermitted, true);
-    assert.equal(tcpChecksumValid(pkt, ip.payloadOffset, ip.payloadLength, ipv6PseudoHeaderSum(ip, 40)), true);
+    assert.equal(
+      tcpChecksumValid(pkt, ip.payloadOffset, ip.payloadLength, ipv6PseudoHeaderSum(ip, 40)),
+      true,
+    );
     pkt[pkt.length - 1]! ^= 1;
-    assert.equal(tcpChecksumValid(pkt, ip.payloadOffset, ip.payloadLength, ipv6PseudoHeaderSum(ip, 40)), false);
+    assert.equal(
+      tcpChecksumValid(pkt, ip.payloadOffset, ip.payloadLength, ipv6PseudoHeaderSum(ip, 40)),
+      false,
+    );
   });
 
   it('round-trips a SYN with every option in 40 bytes of header', () => {

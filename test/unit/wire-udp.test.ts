@@ -3,14 +3,14 @@ import { describe, it } from 'node:test';
 import { ipv4PseudoHeaderSum, newIpv4Repr, parseIpv4 } from '../../stack/wire/ipv4.js';
 import { ipv6PseudoHeaderSum, newIpv6Repr, parseIpv6 } from '../../stack/wire/ipv6.js';
 import { emitUdp, fillUdpChecksum, newUdpRepr, parseUdp, udpChecksumValid } from '../../stack/wire/udp.js';
-import * as fx from './wire-fixtures.js';
+import { fromHex, kernel } from './wire-fixtures.js';
 
 describe('wire udp', () => {
   it('parses the kernel datagrams and re-emits them byte for byte', () => {
     const v4 = newIpv4Repr();
     const v6 = newIpv6Repr();
     for (const name of ['udpV4', 'udpV6'] as const) {
-      const pkt = fx.fromHex(fx[name]);
+      const pkt = fromHex(kernel[name]);
       let off: number;
       let len: number;
       let pseudo: number;
@@ -37,7 +37,7 @@ describe('wire udp', () => {
   });
 
   it('treats a zero checksum as none over IPv4 only', () => {
-    const pkt = fx.fromHex(fx.udpV6);
+    const pkt = fromHex(kernel.udpV6);
     pkt[40 + 6] = 0;
     pkt[40 + 7] = 0;
     assert.equal(udpChecksumValid(pkt, 40, 19, 0, false), true);
@@ -59,7 +59,7 @@ describe('wire udp', () => {
   });
 
   it('checks lengths', () => {
-    const pkt = fx.fromHex(fx.udpV4);
+    const pkt = fromHex(kernel.udpV4);
     const repr = newUdpRepr();
     assert.equal(parseUdp(pkt, 20, 7, repr), 'udp: truncated header');
     assert.equal(parseUdp(pkt, 20, 18, repr), 'udp: truncated datagram');

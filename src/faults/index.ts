@@ -1,0 +1,13 @@
+export { Delay } from './delay.js';
+export { distributionQuantile, normalQuantile, paretoQuantile } from './distributions.js';
+export { Duplicate } from './duplicate.js';
+export { FaultEngine, type FaultEngineOptions, type FaultPacket } from './engine.js';
+export { type Fault, FaultContext } from './fault.js';
+export { FlowLane } from './lane.js';
+export { BernoulliLoss, BurstLoss, GilbertElliottLoss } from './loss.js';
+export { DirectionPipeline, rulePipeline, STREAM, streamSeed } from './pipeline.js';
+export { RateLimit } from './rate.js';
+export { Reorder } from './reorder.js';
+export { deriveSeed, hashString, Rng } from './rng.js';
+export { type TimerEntry, TimerHeap } from './timer-heap.js';
+export { type Released, VirtualRun } from './virtual-run.js';

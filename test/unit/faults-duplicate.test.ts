@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FaultEngine } from '../../src/faults/engine.js';
+import { VirtualRun } from '../../src/faults/virtual-run.js';
+import { FaultCounters } from '../../src/metrics/counters.js';
+import { validatePolicies } from '../../src/policy/registry.js';
+import { compileRuleSet } from '../../src/policy/resolve.js';
+
+const FLOW = { protocol: 'udp', dstAddress: '10.0.0.1', dstPort: 9, hostnames: [] } as const;
+
+describe('packet_duplicate', () => {
+  it('duplicates 10% of 100k packets with 1..3 extra copies each (3 standard errors)', () => {
+    const n = 100_000;
+    const prob = 0.1;
+    const r = new VirtualRun(
+      compileRuleSet(validatePolicies({ p: { packet_duplicate: { prob, max_extra: 3 }, seed: 6 } })),
+    );
+    for (let i = 0; i < n; i++) r.send('uplink', i, 1, FLOW);
+    const copies = new Uint8Array(n);
+    for (const p of r.released) copies[p.id]!++;
+    const histogram = [0, 0, 0, 0, 0];
+    for (const c of copies) histogram[c]!++;
+    assert.equal(histogram[0], 0);
+    const events = n - histogram[1]!;
+    const extra = r.counters.uplink.duplicated;
+    assert.equal(extra, histogram[2]! + 2 * histogram[3]! + 3 * histogram[4]!);
+    assert.equal(r.counters.uplink.packetsOut, n + extra);
+    const eventTolerance = 3 * Math.sqrt((prob * (1 - prob)) / n);
+    assert.ok(Math.abs(events / n - prob) <= eventTolerance, `events ${events / n}`);
+    // Extra copies per event: uniform on {1, 2, 3}, mean 2, sd sqrt(2/3).
+    const meanTolerance = 3 * Math.sqrt(2 / 3 / events);
+    assert.ok(
+      Math.abs(extra / events - 2) <= meanTolerance,
+      `mean extra ${extra / events} ± ${meanTolerance}`,
+    );
+    for (const k of [2, 3, 4]) {
+      const share = histogram[k]! / events;
+      assert.ok(
+        Math.abs(share - 1 / 3) <= 3 * Math.sqrt(2 / 9 / events),
+        `share of ${k - 1} extra: ${share}`,
+      );
+    }
+  });
+
+  it('hands every copy over in its own buffer, in order behind the original', () => {
+    const out: Uint8Array[] = [];
+    const engine = new FaultEngine({
+      counters: new FaultCounters(),
+      onRelease: (_d, data) => out.push(data),
+    });
+    engine.setRuleSet(
+      compileRuleSet(validatePolicies({ p: { packet_duplicate: { prob: 1, max_extra: 1 } } })),
+    );
+    const data = Uint8Array.of(1, 2, 3, 4);
+    engine.submit('downlink', data, 5, FLOW, 0);
+    assert.equal(out.length, 2);
+    assert.notEqual(out[0], out[1]);
+    assert.ok(out.includes(data));
+    assert.deepEqual([...out[0]!], [1, 2, 3, 4]);
+    assert.deepEqual([...out[1]!], [1, 2, 3, 4]);
+  });
+});

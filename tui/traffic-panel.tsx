@@ -1,0 +1,70 @@
+import { Box, Text } from 'ink';
+import type { DirectionStats, StatsSnapshot } from '../src/metrics/index.js';
+import { formatBytes, formatCount, sparkline } from './format.js';
+import { Line } from './section.js';
+import { bucketMeans, type DirectionRate, type StatsState } from './stats-state.js';
+import { useTheme } from './theme.js';
+
+interface DirectionProps {
+  label: string;
+  stats: DirectionStats;
+  rate: DirectionRate;
+  spark: string;
+}
+
+function DirectionRows({ label, stats, rate, spark }: DirectionProps) {
+  const theme = useTheme();
+  const d = stats.drops;
+  const dropped = d.loss + d.burst + d.gilbert + d.queueFull;
+  const rates = `${label}${formatCount(rate.packetsPerSec).padStart(7)} pkt/s ${formatBytes(rate.bytesPerSec).padStart(8)}/s  `;
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text>{rates}</Text>
+        <Text color={theme.accent} wrap="truncate">
+          {spark}
+        </Text>
+      </Box>
+      <Line color={dropped > 0 ? theme.bad : undefined}>
+        {`  drop loss ${formatCount(d.loss)} burst ${formatCount(d.burst)} ge ${formatCount(d.gilbert)} qfull ${formatCount(d.queueFull)} · delayed ${formatCount(stats.delayed)} reordered ${formatCount(stats.reordered)} dup ${formatCount(stats.duplicated)}`}
+      </Line>
+    </Box>
+  );
+}
+
+export interface TrafficPanelProps {
+  stats: StatsState & { snapshot: StatsSnapshot };
+  sparkWidth: number;
+}
+
+/** Per direction: rates now, a sparkline of bytes/s over the last minute, drops and other fault counters. */
+export function TrafficPanel({ stats, sparkWidth }: TrafficPanelProps) {
+  const { snapshot, rates, history } = stats;
+  const spark = (pick: (r: typeof rates) => number) =>
+    sparkline(bucketMeans(history, snapshot.uptimeMs, sparkWidth, pick));
+  return (
+    <Box flexDirection="column">
+      <DirectionRows
+        label="↑ uplink  "
+        stats={snapshot.uplink}
+        rate={rates.uplink}
+        spark={spark((r) => r.uplink.bytesPerSec)}
+      />
+      <DirectionRows
+        label="↓ downlink"
+        stats={snapshot.downlink}
+        rate={rates.downlink}
+        spark={spark((r) => r.downlink.bytesPerSec)}
+      />
+    </Box>
+  );
+}
+
+export function DnsLine({ snapshot }: { snapshot: StatsSnapshot }) {
+  const dns = snapshot.dns;
+  return (
+    <Line>
+      {`dns ${formatCount(dns.queries)} queries · delayed ${formatCount(dns.delayed)} · timeout ${formatCount(dns.timeout)} · nxdomain ${formatCount(dns.nxdomain)} · servfail ${formatCount(dns.servfail)}`}
+    </Line>
+  );
+}
