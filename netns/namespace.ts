@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync, type StdioOptions } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn, spawnSync } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { launcherPath } from './addon.js';
@@ -103,8 +103,12 @@ export class Namespace {
           else reject(new LaunchError('faultnet: the namespace launcher sent an unexpected reply'));
         };
         sync.once('data', onData);
-        child.once('error', (err) => reject(new LaunchError(`faultnet: cannot start the launcher: ${err.message}`)));
-        exited.then(() => reject(new LaunchError('faultnet: the namespace launcher exited before it was ready')));
+        child.once('error', (err) =>
+          reject(new LaunchError(`faultnet: cannot start the launcher: ${err.message}`)),
+        );
+        exited.then(() =>
+          reject(new LaunchError('faultnet: the namespace launcher exited before it was ready')),
+        );
       });
       const netns = `/proc/${child.pid}/ns/net`;
       const tun = Tun.open(netns, opts.link.ifname, opts.link.mtu);
@@ -114,7 +118,9 @@ export class Namespace {
           encoding: 'utf8',
         });
         if (ip.status !== 0) {
-          throw new LaunchError(`faultnet: configuring ${opts.link.ifname} failed: ${(ip.stderr || ip.error?.message || '').trim()}`);
+          throw new LaunchError(
+            `faultnet: configuring ${opts.link.ifname} failed: ${(ip.stderr || ip.error?.message || '').trim()}`,
+          );
         }
       } catch (err) {
         tun.close();

@@ -2,8 +2,8 @@ import { copyBytes } from './wire/bytes.js';
 import { pseudoHeaderSumV4, pseudoHeaderSumV6 } from './wire/checksum.js';
 import type { IcmpRepr } from './wire/icmp.js';
 import { newIcmpRepr } from './wire/icmp.js';
-import { emitIcmpv4, Icmpv4Type, parseIcmpv4 } from './wire/icmpv4.js';
-import { emitIcmpv6, Icmpv6Type, parseIcmpv6 } from './wire/icmpv6.js';
+import { emitIcmpv4, ICMPV4_MAX_QUOTE, Icmpv4Type, Icmpv4Unreachable, parseIcmpv4 } from './wire/icmpv4.js';
+import { emitIcmpv6, ICMPV6_MAX_QUOTE, Icmpv6Type, Icmpv6Unreachable, parseIcmpv6 } from './wire/icmpv6.js';
 import { IpProtocol } from './wire/ip-protocol.js';
 import { emitIpv4, IPV4_HEADER_LENGTH, newIpv4Repr } from './wire/ipv4.js';
 import { emitIpv6, IPV6_HEADER_LENGTH, newIpv6Repr } from './wire/ipv6.js';
@@ -37,8 +37,10 @@ export function writeIpHeader(
   pseudo: Float64Array,
 ): number {
   if (family === 4) {
-    v4.src = ((src[srcOff]! << 24) | (src[srcOff + 1]! << 16) | (src[srcOff + 2]! << 8) | src[srcOff + 3]!) >>> 0;
-    v4.dst = ((dst[dstOff]! << 24) | (dst[dstOff + 1]! << 16) | (dst[dstOff + 2]! << 8) | dst[dstOff + 3]!) >>> 0;
+    v4.src =
+      ((src[srcOff]! << 24) | (src[srcOff + 1]! << 16) | (src[srcOff + 2]! << 8) | src[srcOff + 3]!) >>> 0;
+    v4.dst =
+      ((dst[dstOff]! << 24) | (dst[dstOff + 1]! << 16) | (dst[dstOff + 2]! << 8) | dst[dstOff + 3]!) >>> 0;
     v4.protocol = protocol;
     v4.ttl = 64;
     v4.ident = ident = (ident + 1) & 0xffff;
@@ -101,16 +103,44 @@ export function buildEchoReply(
   out: Uint8Array,
 ): number {
   if (family === 4) {
-    if (parseIcmpv4(buf, l4Offset, l4Length, icmp) !== true || icmp.type !== Icmpv4Type.ECHO_REQUEST) return 0;
+    if (parseIcmpv4(buf, l4Offset, l4Length, icmp) !== true || icmp.type !== Icmpv4Type.ECHO_REQUEST)
+      return 0;
     const h = writeIpHeader(out, 4, buf, dstOff, buf, srcOff, IpProtocol.ICMP, l4Length, pseudo);
     icmp.type = Icmpv4Type.ECHO_REPLY;
     icmp.code = 0;
     return h + emitIcmpv4(icmp, out, h, buf, icmp.dataOffset);
   }
   const inSum = pseudoHeaderSumV6(buf, srcOff, buf, dstOff, IpProtocol.ICMPV6, l4Length);
-  if (parseIcmpv6(buf, l4Offset, l4Length, icmp, inSum) !== true || icmp.type !== Icmpv6Type.ECHO_REQUEST) return 0;
+  if (parseIcmpv6(buf, l4Offset, l4Length, icmp, inSum) !== true || icmp.type !== Icmpv6Type.ECHO_REQUEST)
+    return 0;
   const h = writeIpHeader(out, 6, buf, dstOff, buf, srcOff, IpProtocol.ICMPV6, l4Length, pseudo);
   icmp.type = Icmpv6Type.ECHO_REPLY;
   icmp.code = 0;
   return h + emitIcmpv6(icmp, out, h, buf, icmp.dataOffset, pseudo[0]!);
+}
+
+/**
+ * Writes an ICMP host unreachable (ICMPv6 address unreachable) into `out` answering `original`
+ * (a whole IP packet the namespace sent, e.g. a SYN), from its destination back to its source,
+ * quoting as much of it as the error may carry. Returns the length, or 0 if `original` is not IP.
+ */
+export function buildUnreachable(original: Uint8Array, out: Uint8Array): number {
+  const version = original.length > 0 ? original[0]! >>> 4 : 0;
+  if (version === 4 && original.length >= IPV4_HEADER_LENGTH) {
+    const quote = Math.min(original.length, ICMPV4_MAX_QUOTE);
+    const h = writeIpHeader(out, 4, original, 16, original, 12, IpProtocol.ICMP, 8 + quote, pseudo);
+    icmp.type = Icmpv4Type.DST_UNREACHABLE;
+    icmp.code = Icmpv4Unreachable.HOST;
+    icmp.dataLength = quote;
+    return h + emitIcmpv4(icmp, out, h, original, 0);
+  }
+  if (version === 6 && original.length >= IPV6_HEADER_LENGTH) {
+    const quote = Math.min(original.length, ICMPV6_MAX_QUOTE);
+    const h = writeIpHeader(out, 6, original, 24, original, 8, IpProtocol.ICMPV6, 8 + quote, pseudo);
+    icmp.type = Icmpv6Type.DST_UNREACHABLE;
+    icmp.code = Icmpv6Unreachable.ADDRESS;
+    icmp.dataLength = quote;
+    return h + emitIcmpv6(icmp, out, h, original, 0, pseudo[0]!);
+  }
+  return 0;
 }

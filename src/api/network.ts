@@ -1,7 +1,10 @@
 import type { StdioOptions } from 'node:child_process';
 import { Namespace } from '../../netns/namespace.js';
-import { DnsHandler, type DnsFaultKind, type DnsUpstream } from '../dns/handler.js';
+import type { TcpConfig } from '../../stack/tcp/config.js';
+import { TcpEndpoint } from '../../stack/tcp/endpoint.js';
+import { type DnsFaultKind, DnsHandler, type DnsUpstream } from '../dns/handler.js';
 import { parseUpstream, readSystemResolvers } from '../dns/resolvers.js';
+import { TcpEgress } from '../egress/tcp.js';
 import { UdpEgress } from '../egress/udp.js';
 import { FaultCounters } from '../metrics/counters.js';
 import type { StatsSnapshot } from '../metrics/snapshot.js';
@@ -70,7 +73,8 @@ function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): R
     upstreams = readSystemResolvers();
   }
   const udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 60_000;
-  if (!(udpIdleTimeoutMs > 0)) throw new OptionError(`${flag('udpIdleTimeoutMs')}: must be greater than zero`);
+  if (!(udpIdleTimeoutMs > 0))
+    throw new OptionError(`${flag('udpIdleTimeoutMs')}: must be greater than zero`);
   return {
     mtu: parseMtu(opts.mtu ?? 1500, flag('mtu')),
     upstreams,
@@ -81,6 +85,11 @@ function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): R
 }
 
 const TOP_FLOWS = 10;
+const TCP_CONNECT_TIMEOUT_MS = 20_000;
+
+function tcpConfigFor(o: ResolvedOptions): Partial<TcpConfig> {
+  return { mtu: o.mtu };
+}
 
 /** Compiles registered policies by name; throws OptionError naming `field` for an unknown one. */
 function compileActive(
@@ -92,7 +101,10 @@ function compileActive(
   const policies: Policy[] = [];
   for (const name of names) {
     const policy = registry.peek(name);
-    if (!policy) throw new OptionError(`${field}: no policy named ${JSON.stringify(name)} (registered: ${registry.list().join(', ') || 'none'})`);
+    if (!policy)
+      throw new OptionError(
+        `${field}: no policy named ${JSON.stringify(name)} (registered: ${registry.list().join(', ') || 'none'})`,
+      );
     policies.push(policy);
   }
   const ruleSet = compileRuleSet(policies, seed === undefined ? {} : { fallbackSeed: seed });
@@ -126,6 +138,7 @@ export class Network {
     readonly router: Router,
     private readonly dns: DnsHandler,
     private readonly udp: UdpEgress,
+    private readonly tcpEgress: TcpEgress,
     private readonly counters: FaultCounters,
     readonly registry: PolicyRegistry,
     private readonly fallbackSeed: number | undefined,
@@ -178,6 +191,7 @@ export class Network {
       onFault: (kind, ruleId) => countDnsFault(counters, router!.engine.currentRuleSet, kind, ruleId),
     });
     dns.onLearn = (address) => router?.learned(address);
+    const tcp = new TcpEndpoint(tcpConfigFor(o), (packet, len) => router!.tcpOutput(packet, len));
     router = new Router(
       namespace.tun,
       o.mtu,
@@ -192,9 +206,39 @@ export class Network {
         hostnamesFor: (address) => dns.hostnamesFor(address),
       },
       counters,
+      tcp,
     );
+    const tcpEgress = new TcpEgress(
+      tcp,
+      {
+        hostLoopback: o.hostLoopback,
+        gateway4: ADDRESSES.gateway4,
+        gateway6: ADDRESSES.gateway6,
+        connectTimeoutMs: TCP_CONNECT_TIMEOUT_MS,
+      },
+      dns,
+      (conn) =>
+        router!.connectionClosed(
+          conn.family,
+          conn.remoteAddress,
+          conn.remotePort,
+          conn.localAddress,
+          conn.localPort,
+        ),
+    );
+    tcp.onUnreachable = (_conn, syn) => router!.unreachable(syn);
+    let flushQueued = false;
+    tcp.onFlushNeeded = () => {
+      if (flushQueued) return;
+      flushQueued = true;
+      setImmediate(() => {
+        flushQueued = false;
+        tcp.flush(performance.now());
+        net.schedule();
+      });
+    };
     router.engine.setRuleSet(initial.ruleSet);
-    const net = new Network(namespace, router, dns, udp, counters, registry, opts.seed);
+    const net = new Network(namespace, router, dns, udp, tcpEgress, counters, registry, opts.seed);
     net.active = initial.names;
     namespace.tun.start(
       (slab, meta, count) => {
@@ -203,11 +247,14 @@ export class Network {
       },
       () => {},
     );
-    const sweep = setInterval(() => {
-      const now = performance.now();
-      udp.expire(now);
-      router.expire(now, o.udpIdleTimeoutMs);
-    }, Math.min(1000, o.udpIdleTimeoutMs));
+    const sweep = setInterval(
+      () => {
+        const now = performance.now();
+        udp.expire(now);
+        router.expire(now, o.udpIdleTimeoutMs);
+      },
+      Math.min(1000, o.udpIdleTimeoutMs),
+    );
     sweep.unref();
     net.timers.push(sweep);
     namespace.go();
@@ -216,7 +263,7 @@ export class Network {
 
   /** Arms the one timer for the pipeline's next deadline. */
   schedule(): void {
-    const at = this.router.engine.nextDeadline();
+    const at = this.router.nextDeadline();
     if (at >= this.wakeAt || at === Number.POSITIVE_INFINITY) return;
     if (this.wake) clearTimeout(this.wake);
     this.wakeAt = at;
@@ -224,7 +271,7 @@ export class Network {
       () => {
         this.wake = undefined;
         this.wakeAt = Number.POSITIVE_INFINITY;
-        this.router.engine.poll(performance.now());
+        this.router.poll(performance.now());
         this.schedule();
       },
       Math.max(0, at - performance.now()),
@@ -238,7 +285,12 @@ export class Network {
 
   /** Makes exactly these registered policies active, atomically; an unknown name changes nothing. */
   setActivePolicies(names: readonly string[]): void {
-    const next = compileActive(this.registry, names, this.fallbackSeed ?? this.router.engine.currentRuleSet.fallbackSeed, 'policies');
+    const next = compileActive(
+      this.registry,
+      names,
+      this.fallbackSeed ?? this.router.engine.currentRuleSet.fallbackSeed,
+      'policies',
+    );
     this.router.engine.setRuleSet(next.ruleSet);
     this.active = next.names;
   }
@@ -298,6 +350,7 @@ export class Network {
       await this.namespace.kill();
       this.dns.close();
       this.udp.close();
+      this.tcpEgress.close();
     })();
     return this.closing;
   }

@@ -24,12 +24,15 @@ export const ADDRESSES = {
 export function parseMtu(value: unknown, field: string): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < MTU_MIN || n > MTU_MAX) {
-    throw new OptionError(`${field}: expected an integer from ${MTU_MIN} to ${MTU_MAX}, got ${JSON.stringify(value)}`);
+    throw new OptionError(
+      `${field}: expected an integer from ${MTU_MIN} to ${MTU_MAX}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
 
 /** Parses `NAME=IP` entries into a lower-case name -> addresses table. */
 export function parseHosts(entries: readonly unknown[], field: string): Map<string, string[]> {
@@ -43,7 +46,9 @@ export function parseHosts(entries: readonly unknown[], field: string): Map<stri
       throw new OptionError(`${field}: expected NAME=IP, got ${JSON.stringify(text)}`);
     }
     if (isIP(address) === 0) {
-      throw new OptionError(`${field}: ${JSON.stringify(address)} is not an IPv4 or IPv6 address (in ${JSON.stringify(text)})`);
+      throw new OptionError(
+        `${field}: ${JSON.stringify(address)} is not an IPv4 or IPv6 address (in ${JSON.stringify(text)})`,
+      );
     }
     const list = table.get(name) ?? [];
     list.push(address);

@@ -12,7 +12,12 @@ export interface Check {
 function tool(name: string, args: string[], fix: string): Check {
   const r = spawnSync(name, args, { encoding: 'utf8' });
   const ok = r.status === 0;
-  return { name, ok, detail: ok ? (r.stdout || r.stderr).split('\n')[0]!.trim() : (r.error?.message ?? r.stderr.trim()), fix };
+  return {
+    name,
+    ok,
+    detail: ok ? (r.stdout || r.stderr).split('\n')[0]!.trim() : (r.error?.message ?? r.stderr.trim()),
+    fix,
+  };
 }
 
 /** Every precondition of `faultnet run`, each with the fix for its failure. */

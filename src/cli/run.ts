@@ -1,19 +1,24 @@
 import { accessSync, constants } from 'node:fs';
 import type { Argv, Options } from 'yargs';
+import { Network } from '../api/network.js';
+import { OptionError, parseHosts, parseMtu } from '../api/options.js';
 import { POLICY_FLAGS, policyFromFlags } from '../policy/flags.js';
 import { PolicyRegistry } from '../policy/registry.js';
 import { parseDuration, parseInteger } from '../policy/values.js';
-import { Network } from '../api/network.js';
-import { OptionError, parseHosts, parseMtu } from '../api/options.js';
 
 export function runOptions(y: Argv) {
   return y
     .usage('faultnet run [flags] -- cmd args...')
     .positional('words', { type: 'string', array: true, hidden: true })
-    .option('mtu', { type: 'string', default: '1500', describe: 'MTU of tun0 (1280..65520; 65520 for speed)' })
+    .option('mtu', {
+      type: 'string',
+      default: '1500',
+      describe: 'MTU of tun0 (1280..65520; 65520 for speed)',
+    })
     .option('dns-upstream', {
       type: 'string',
-      describe: 'DNS server queries are forwarded to, HOST[:PORT] (default: the host resolv.conf nameservers)',
+      describe:
+        'DNS server queries are forwarded to, HOST[:PORT] (default: the host resolv.conf nameservers)',
     })
     .option('host', {
       type: 'string',
@@ -26,7 +31,11 @@ export function runOptions(y: Argv) {
       default: true,
       describe: '10.0.2.2 and fd00:fa17::2 reach the host loopback (--no-host-loopback to refuse)',
     })
-    .option('udp-timeout', { type: 'string', default: '60s', describe: 'idle time after which a UDP flow expires' })
+    .option('udp-timeout', {
+      type: 'string',
+      default: '60s',
+      describe: 'idle time after which a UDP flow expires',
+    })
     .option('policy-file', {
       type: 'string',
       array: true,
@@ -90,12 +99,16 @@ interface RunArgs {
 
 function preflight(): void {
   if (process.getuid?.() !== 0) {
-    throw new OptionError('run: faultnet needs root to create namespaces and TUN devices; run it with sudo (see faultnet doctor)');
+    throw new OptionError(
+      'run: faultnet needs root to create namespaces and TUN devices; run it with sudo (see faultnet doctor)',
+    );
   }
   try {
     accessSync('/dev/net/tun', constants.R_OK | constants.W_OK);
   } catch {
-    throw new OptionError('run: /dev/net/tun is missing; load the tun module (modprobe tun) or pass the device to the container');
+    throw new OptionError(
+      'run: /dev/net/tun is missing; load the tun module (modprobe tun) or pass the device to the container',
+    );
   }
 }
 
@@ -109,7 +122,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     throw new OptionError(`run: put -- before the command, as in: faultnet run -- ${extra.join(' ')}`);
   }
   const command = (args['--'] ?? []).map(String);
-  if (command.length === 0) throw new OptionError('run: missing the command after --, as in: faultnet run -- curl http://10.0.2.2/');
+  if (command.length === 0)
+    throw new OptionError('run: missing the command after --, as in: faultnet run -- curl http://10.0.2.2/');
   const registry = new PolicyRegistry();
   const fromFiles: string[] = [];
   for (const file of args['policy-file']) {
@@ -136,7 +150,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
       ...options,
       program: { command: command[0]!, args: command.slice(1), stdio: ['inherit', 'inherit', 'inherit'] },
     },
-    (field) => (field === 'activePolicies' ? '--policy' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+    (field) =>
+      field === 'activePolicies' ? '--policy' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
   );
   const forward = (signal: NodeJS.Signals) => net.signal(signal);
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, forward);

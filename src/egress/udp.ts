@@ -1,7 +1,12 @@
 import { createSocket, type Socket } from 'node:dgram';
 
 /** Where a reply datagram came from, as the namespace will see it (after loopback mapping). */
-export type UdpDeliver = (endpoint: UdpEndpoint, fromAddress: string, fromPort: number, payload: Buffer) => void;
+export type UdpDeliver = (
+  endpoint: UdpEndpoint,
+  fromAddress: string,
+  fromPort: number,
+  payload: Buffer,
+) => void;
 
 /**
  * One host datagram socket per namespace source endpoint (address, port): endpoint-independent
@@ -23,7 +28,11 @@ export class UdpEndpoint {
     now: number,
   ) {
     this.lastActive = now;
-    this.socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+    this.socket = createSocket({
+      type: family === 4 ? 'udp4' : 'udp6',
+      recvBufferSize: 4 << 20,
+      sendBufferSize: 4 << 20,
+    });
     this.socket.on('message', (msg, rinfo) => {
       this.lastActive = performance.now();
       const from = this.egress.fromHost(rinfo.address, family);
@@ -79,7 +88,13 @@ export class UdpEgress {
   }
 
   /** The endpoint for a namespace source; called once per new flow, not per packet. */
-  endpoint(family: 4 | 6, localAddress: string, localBytes: Uint8Array, localPort: number, now: number): UdpEndpoint {
+  endpoint(
+    family: 4 | 6,
+    localAddress: string,
+    localBytes: Uint8Array,
+    localPort: number,
+    now: number,
+  ): UdpEndpoint {
     const key = `${localAddress}|${localPort}`;
     let ep = this.endpoints.get(key);
     if (!ep || ep.closed) {

@@ -1,5 +1,6 @@
 import { classifyPacket, newPacketInfo, type PacketInfo } from '../../stack/classify.js';
-import { buildEchoReply, buildUdpPacket, ipHeaderLength } from '../../stack/datagram.js';
+import { buildEchoReply, buildUdpPacket, buildUnreachable, ipHeaderLength } from '../../stack/datagram.js';
+import type { TcpEndpoint } from '../../stack/tcp/endpoint.js';
 import { parseIpv4Address, parseIpv6Address } from '../../stack/wire/address.js';
 import { pseudoHeaderSumV4, pseudoHeaderSumV6 } from '../../stack/wire/checksum.js';
 import { IpProtocol } from '../../stack/wire/ip-protocol.js';
@@ -64,8 +65,15 @@ export class Router {
   private readonly dns4: Uint8Array;
   private readonly dns6: Uint8Array;
   private readonly fromScratch = new Uint8Array(16);
+  private readonly tcpTuple = new Uint8Array(32);
   readonly engine: FaultEngine;
-  readonly counters: RouterCounters = { malformed: 0, unsupported: 0, udpRefused: 0, echoReplies: 0, dnsQueries: 0 };
+  readonly counters: RouterCounters = {
+    malformed: 0,
+    unsupported: 0,
+    udpRefused: 0,
+    echoReplies: 0,
+    dnsQueries: 0,
+  };
 
   constructor(
     private readonly out: PacketWriter,
@@ -74,8 +82,9 @@ export class Router {
     private readonly udp: UdpEgress,
     private readonly dns: DnsResponder,
     counters: FaultCounters,
+    readonly tcp: TcpEndpoint,
   ) {
-    this.scratch = new Uint8Array(mtu + 64);
+    this.scratch = new Uint8Array(Math.max(mtu, 1280) + 64);
     this.gw4 = addressBytes(addresses.gateway4, 4);
     this.gw6 = addressBytes(addresses.gateway6, 6);
     this.dns4 = addressBytes(addresses.dns4, 4);
@@ -97,6 +106,50 @@ export class Router {
       const len = meta[i * 2 + 1]!;
       this.fromNamespace(slab, off, len, now);
     }
+    this.tcp.flush(now);
+  }
+
+  /** Releases held packets and runs TCP timers due at `now`. */
+  poll(now: number): void {
+    this.engine.poll(now);
+    this.tcp.poll(now);
+  }
+
+  nextDeadline(): number {
+    return Math.min(this.engine.nextDeadline(), this.tcp.nextDeadline());
+  }
+
+  /** TCP output: the stack's buffer is reused after this returns, so the packet is copied. */
+  tcpOutput(packet: Uint8Array, len: number): void {
+    const copy = new Uint8Array(len);
+    copy.set(packet.subarray(0, len));
+    this.toNamespace(copy, this.tcp.now);
+  }
+
+  /** A connection's host side could not be reached: ICMP unreachable for its SYN. */
+  unreachable(syn: Uint8Array): void {
+    const len = buildUnreachable(syn, this.scratch);
+    if (len > 0) this.toNamespace(this.scratch.slice(0, len), performance.now());
+  }
+
+  /** A TCP connection ended: its flow goes (a late segment would make a new one). */
+  connectionClosed(
+    family: 4 | 6,
+    program: string,
+    programPort: number,
+    dialled: string,
+    dialledPort: number,
+  ): void {
+    const n = family === 4 ? 4 : 16;
+    const bytes = this.tcpTuple;
+    const ok =
+      family === 4
+        ? parseIpv4Address(program, bytes, 0) && parseIpv4Address(dialled, bytes, n)
+        : parseIpv6Address(program, bytes, 0) && parseIpv6Address(dialled, bytes, n);
+    if (!ok) return;
+    const hash = FlowTable.hash(IpProtocol.TCP, bytes, 0, n, n, programPort, dialledPort);
+    const flow = this.flows.find(hash, IpProtocol.TCP, bytes, 0, n, n, programPort, dialledPort);
+    if (flow) this.removeFlow(flow);
   }
 
   /** One uplink packet (borrowed: copied if the pipeline keeps it). */
@@ -173,6 +226,9 @@ export class Router {
       case IpProtocol.UDP:
         this.udpUp(data, info, flow, now);
         return;
+      case IpProtocol.TCP:
+        this.tcp.input(data, 0, data.length, now);
+        return;
       default:
         this.counters.unsupported++;
     }
@@ -189,7 +245,15 @@ export class Router {
       this.counters.unsupported++;
       return;
     }
-    const len = buildEchoReply(data, info.family, info.srcOffset, info.dstOffset, info.l4Offset, info.l4Length, this.scratch);
+    const len = buildEchoReply(
+      data,
+      info.family,
+      info.srcOffset,
+      info.dstOffset,
+      info.l4Offset,
+      info.l4Length,
+      this.scratch,
+    );
     if (len === 0) {
       this.counters.unsupported++;
       return;
@@ -220,10 +284,15 @@ export class Router {
     const payload = data.subarray(at + UDP_HEADER_LENGTH, at + udpLength);
     if (info.dstPort === 53) {
       this.counters.dnsQueries++;
-      this.dns.handle(payload, (response) => this.udpDown(flow, flow.remoteAddressBytes(), flow.remotePort, response));
+      this.dns.handle(payload, (response) =>
+        this.udpDown(flow, flow.remoteAddressBytes(), flow.remotePort, response),
+      );
       return;
     }
-    if (this.isLocalService(data, info) && sameBytes(data, info.dstOffset, info.family === 4 ? this.dns4 : this.dns6)) {
+    if (
+      this.isLocalService(data, info) &&
+      sameBytes(data, info.dstOffset, info.family === 4 ? this.dns4 : this.dns6)
+    ) {
       this.counters.udpRefused++;
       return;
     }
@@ -270,12 +339,13 @@ export class Router {
     this.toNamespace(packet, performance.now());
   }
 
-  /** Drops flows idle for `idleMs` (UDP and ICMP; TCP flows end with their connection). */
+  /**
+   * Drops flows idle for `idleMs`. TCP flows also go when their connection closes; an idle live
+   * connection that loses its flow gets a new one (and its rule again) with its next segment.
+   */
   expire(now: number, idleMs: number): void {
     for (const flow of this.flows.all()) {
-      if (flow.protocolNumber === IpProtocol.TCP) continue;
-      if (now - flow.lastActive < idleMs) continue;
-      this.removeFlow(flow);
+      if (now - flow.lastActive >= idleMs) this.removeFlow(flow);
     }
   }
 

@@ -56,7 +56,7 @@ test('the program sees tun0, the addresses, routes and resolv.conf; the host fil
   assert.equal(readFileSync('/etc/resolv.conf', 'utf8'), hostResolv);
 });
 
-test('stdin and stdout are the program\'s own', async () => {
+test("stdin and stdout are the program's own", async () => {
   const r = await faultnet(['run', '--', 'sh', '-c', 'read line; echo "got:$line"'], 'hello\n');
   assert.equal(r.code, 0);
   assert.equal(r.stdout, 'got:hello\n');
@@ -92,7 +92,13 @@ test('SIGINT and SIGTERM reach the program, and everything is cleaned up', async
 
 test('SIGKILL of faultnet takes the program, its children and the namespace with it', async () => {
   const before = systemState();
-  const { child, done } = startFaultnet(['run', '--', 'sh', '-c', 'sleep 1000 & sleep 1000 & echo ready; wait']);
+  const { child, done } = startFaultnet([
+    'run',
+    '--',
+    'sh',
+    '-c',
+    'sleep 1000 & sleep 1000 & echo ready; wait',
+  ]);
   await new Promise<void>((resolve) => {
     child.stdout!.on('data', (d: string) => {
       if (d.includes('ready')) resolve();

@@ -34,7 +34,8 @@ export class ZoneServer {
           continue;
         }
         for (const r of records) {
-          if (r.type === question.type) answers.push({ type: r.type, name, ttl: 30, data: r.data } as dnsPacket.Answer);
+          if (r.type === question.type)
+            answers.push({ type: r.type, name, ttl: 30, data: r.data } as dnsPacket.Answer);
         }
         break;
       }

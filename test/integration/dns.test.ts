@@ -40,7 +40,10 @@ test('getent and dig resolve through faultnet: forwarded names, CNAMEs, AAAA, --
     ].join('; '),
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => l.trim());
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim());
   assert.match(lines[0]!, /^192\.0\.2\.10\s+www\.example\.test$/);
   assert.match(lines[1]!, /^10\.9\.8\.7\s+STREAM\s+local\.test$/);
   assert.deepEqual(lines.slice(2), [

@@ -98,7 +98,16 @@ test('DNS faults as dig and getent see them: nxdomain, servfail, timeout, delay'
   try {
     const nx = await faultnet(['run', ...upstream, '--dns-nxdomain', '100%', '--', ...dig]);
     assert.match(nx.stdout, /status: NXDOMAIN/);
-    const getent = await faultnet(['run', ...upstream, '--dns-nxdomain', '100%', '--', 'getent', 'hosts', 'www.example.test']);
+    const getent = await faultnet([
+      'run',
+      ...upstream,
+      '--dns-nxdomain',
+      '100%',
+      '--',
+      'getent',
+      'hosts',
+      'www.example.test',
+    ]);
     assert.equal(getent.code, 2, 'getent: key not found');
     const sf = await faultnet(['run', ...upstream, '--dns-servfail', '100%', '--', ...dig]);
     assert.match(sf.stdout, /status: SERVFAIL/);
@@ -114,7 +123,7 @@ test('DNS faults as dig and getent see them: nxdomain, servfail, timeout, delay'
   }
 });
 
-test('a hostname-targeted rule affects only that name\'s flows', async () => {
+test("a hostname-targeted rule affects only that name's flows", async () => {
   const file = join(tmpdir(), `faultnet-hostname-${process.pid}.yaml`);
   writeFileSync(file, 'slow:\n  latency: 50ms\n  targets:\n    - hostname: slow.test\n');
   const r = await faultnet([

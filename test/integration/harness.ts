@@ -14,7 +14,10 @@ export interface RunResult {
 }
 
 /** Starts `faultnet ...args`; the caller awaits `done`. */
-export function startFaultnet(args: readonly string[], input?: string): { child: ChildProcess; done: Promise<RunResult> } {
+export function startFaultnet(
+  args: readonly string[],
+  input?: string,
+): { child: ChildProcess; done: Promise<RunResult> } {
   const child = spawn(process.execPath, [FAULTNET, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -47,9 +50,13 @@ export interface SystemState {
 
 export function systemState(): SystemState {
   const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-  const launchers = ps.split('\n').filter((l) => l.includes('faultnet-launch') && !l.includes('ps -eo')).length;
+  const launchers = ps
+    .split('\n')
+    .filter((l) => l.includes('faultnet-launch') && !l.includes('ps -eo')).length;
   const sleepers = ps.split('\n').filter((l) => l.trim() === 'sleep 1000').length;
-  const netns = execFileSync('lsns', ['-n', '-t', 'net', '-o', 'NS'], { encoding: 'utf8' }).trim().split('\n').length;
+  const netns = execFileSync('lsns', ['-n', '-t', 'net', '-o', 'NS'], { encoding: 'utf8' })
+    .trim()
+    .split('\n').length;
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
     .split('\n')
     .map((l) => l.split(':')[1]?.trim() ?? '')
@@ -78,7 +85,16 @@ export async function udpEcho(family: 4 | 6): Promise<{ port: number; socket: So
 
 /** The path of a client script shipped with the tests. */
 export function clientScript(name: string): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'integration', 'clients', name);
+  return join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    '..',
+    'test',
+    'integration',
+    'clients',
+    name,
+  );
 }
 
 /** A host UDP server that echoes JSON probes with its receive time added (`at`, seconds since the epoch). */

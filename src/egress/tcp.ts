@@ -1,0 +1,211 @@
+import { connect, type Socket } from 'node:net';
+import type { Connection } from '../../stack/tcp/connection.js';
+import type { TcpEndpoint } from '../../stack/tcp/endpoint.js';
+import type { DnsHandler } from '../dns/handler.js';
+import { DnsTcpSession } from '../dns/tcp-framing.js';
+
+export interface TcpEgressOptions {
+  /** 10.0.2.2 / fd00:fa17::2 mean the host's loopback when true; refused otherwise. */
+  hostLoopback: boolean;
+  gateway4: string;
+  gateway6: string;
+  /** A host connect that has not succeeded by then makes the SYN an ICMP unreachable. */
+  connectTimeoutMs: number;
+}
+
+const UNREACHABLE = new Set([
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EADDRNOTAVAIL',
+  'ENETDOWN',
+  'EHOSTDOWN',
+]);
+const READ_CHUNK = 256 * 1024;
+
+export interface TcpEgressCounters {
+  opened: number;
+  refused: number;
+  unreachable: number;
+  active: number;
+}
+
+/**
+ * Splices every TCP connection of the userspace stack to a host `net.Socket` toward its original
+ * destination. The SYN-ACK goes out only once the host connect succeeds; a refused connect is an
+ * RST, an unreachable one an ICMP unreachable. Backpressure both ways: a host socket that will
+ * not take more stops our reads from the connection (its advertised window closes), and a
+ * connection whose send buffer is full pauses the host socket.
+ */
+export class TcpEgress {
+  readonly counters: TcpEgressCounters = { opened: 0, refused: 0, unreachable: 0, active: 0 };
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    endpoint: TcpEndpoint,
+    private readonly opts: TcpEgressOptions,
+    private readonly dns: DnsHandler,
+    private readonly onClosed: (conn: Connection) => void,
+  ) {
+    endpoint.onConnectRequest = (conn) => this.connectRequest(conn);
+  }
+
+  private target(conn: Connection): string | null {
+    const dialled = conn.localAddress;
+    if (dialled === (conn.family === 4 ? this.opts.gateway4 : this.opts.gateway6)) {
+      if (!this.opts.hostLoopback) return null;
+      return conn.family === 4 ? '127.0.0.1' : '::1';
+    }
+    return dialled;
+  }
+
+  private connectRequest(conn: Connection): void {
+    if (conn.localPort === 53) {
+      this.serveDns(conn);
+      return;
+    }
+    const host = this.target(conn);
+    if (host === null) {
+      this.counters.refused++;
+      conn.refuse();
+      return;
+    }
+    const socket = connect({ host, port: conn.localPort, allowHalfOpen: true, noDelay: true });
+    this.sockets.add(socket);
+    let connected = false;
+    const timer = setTimeout(() => {
+      if (connected) return;
+      this.counters.unreachable++;
+      conn.unreachable();
+      socket.destroy();
+    }, this.opts.connectTimeoutMs);
+    socket.once('connect', () => {
+      connected = true;
+      clearTimeout(timer);
+      this.counters.opened++;
+      this.counters.active++;
+      this.splice(conn, socket);
+      conn.accept();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (!connected) {
+        if (err.code && UNREACHABLE.has(err.code)) {
+          this.counters.unreachable++;
+          conn.unreachable();
+        } else {
+          this.counters.refused++;
+          conn.refuse();
+        }
+        return;
+      }
+      // ECONNRESET and friends: the host peer reset; so do we.
+      conn.abort();
+    });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.sockets.delete(socket);
+    });
+    conn.onClose = () => {
+      if (!connected) socket.destroy();
+    };
+  }
+
+  private splice(conn: Connection, socket: Socket): void {
+    let hostToNs: Buffer | null = null;
+    let hostEnded = false;
+    let nsFin = false;
+    let closed = false;
+
+    const pumpToHost = () => {
+      while (conn.readable > 0) {
+        const chunk = conn.read(READ_CHUNK);
+        if (!chunk) break;
+        if (!socket.write(chunk)) return;
+      }
+      if (nsFin && conn.readable === 0 && !socket.writableEnded) socket.end();
+    };
+    const pumpToNs = () => {
+      if (hostToNs) {
+        const n = conn.write(hostToNs);
+        if (n < hostToNs.length) {
+          hostToNs = hostToNs.subarray(n);
+          return;
+        }
+        hostToNs = null;
+        socket.resume();
+      }
+      if (hostEnded) conn.shutdownWrite();
+    };
+
+    conn.onReadable = pumpToHost;
+    socket.on('drain', pumpToHost);
+    conn.onRemoteFin = () => {
+      nsFin = true;
+      pumpToHost();
+    };
+    socket.on('data', (data: Buffer) => {
+      const n = conn.write(data);
+      if (n < data.length) {
+        hostToNs = data.subarray(n);
+        socket.pause();
+      }
+    });
+    conn.onWritable = pumpToNs;
+    socket.on('end', () => {
+      hostEnded = true;
+      if (!hostToNs) conn.shutdownWrite();
+    });
+    conn.onReset = () => {
+      socket.resetAndDestroy();
+    };
+    conn.onClose = (_c, reason) => {
+      if (closed) return;
+      closed = true;
+      this.counters.active--;
+      if (reason !== 'normal') socket.resetAndDestroy();
+      else if (!socket.writableEnded) socket.end();
+      this.onClosed(conn);
+    };
+    socket.on('close', () => {
+      // The host side is gone for good (both halves done, or destroyed): finish our side too.
+      if (!closed && !hostEnded) conn.abort();
+    });
+  }
+
+  /** TCP port 53 never leaves: faultnet's DNS handler answers it, with the same faults as UDP. */
+  private serveDns(conn: Connection): void {
+    let pending: Uint8Array[] = [];
+    const flushPending = () => {
+      while (pending.length > 0) {
+        const head = pending[0]!;
+        const n = conn.write(head);
+        if (n < head.length) {
+          pending[0] = head.subarray(n);
+          return;
+        }
+        pending.shift();
+      }
+    };
+    const session = new DnsTcpSession(this.dns, (bytes) => {
+      pending.push(bytes);
+      flushPending();
+    });
+    conn.onWritable = flushPending;
+    conn.onReadable = () => {
+      for (let chunk = conn.read(); chunk; chunk = conn.read()) session.push(chunk);
+    };
+    conn.onRemoteFin = () => conn.shutdownWrite();
+    conn.onClose = () => {
+      session.close();
+      pending = [];
+      this.onClosed(conn);
+    };
+    conn.accept();
+  }
+
+  close(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+}
