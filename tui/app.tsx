@@ -62,6 +62,8 @@ export interface RunTuiOptions {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   theme?: Theme;
+  /** Ends the TUI from outside (the program it watches exited), as if the user quit. */
+  signal?: AbortSignal;
 }
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
@@ -94,7 +96,11 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
       // frames inside synchronized-output brackets, which Ink adds on a TTY, do not flicker.
       { stdout, stdin, exitOnCtrlC: false, patchConsole: true },
     );
+    const stop = () => app.unmount();
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    if (opts.signal?.aborted) stop();
     await app.waitUntilExit();
+    opts.signal?.removeEventListener('abort', stop);
   } finally {
     stdout.write(LEAVE_ALT_SCREEN);
   }

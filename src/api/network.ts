@@ -2,6 +2,8 @@ import type { StdioOptions } from 'node:child_process';
 import { Namespace } from '../../netns/namespace.js';
 import type { TcpConfig } from '../../stack/tcp/config.js';
 import { TcpEndpoint } from '../../stack/tcp/endpoint.js';
+import type { ControlTarget } from '../control/operations.js';
+import { ControlServer } from '../control/server.js';
 import { type DnsFaultKind, DnsHandler, type DnsUpstream } from '../dns/handler.js';
 import { parseUpstream, readSystemResolvers } from '../dns/resolvers.js';
 import { TcpEgress } from '../egress/tcp.js';
@@ -42,6 +44,8 @@ export interface NetworkOptions {
   activePolicies?: readonly string[];
   /** Seed for active policies without one of their own (default: random, reported in stats). */
   seed?: number;
+  /** Serve the control socket (stats, live policy changes) at this path (mode 0600). */
+  control?: string;
 }
 
 interface ResolvedOptions {
@@ -124,13 +128,14 @@ const HOLD_PROGRAM: ProgramSpec = { command: 'sleep', args: ['infinity'], stdio:
  * One faultnet network: a namespace whose tun0 is served by the router, DNS handler and egress.
  * Everything it owns goes away in close(), which is idempotent.
  */
-export class Network {
+export class Network implements ControlTarget {
   private closing: Promise<void> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
 
   private active: string[] = [];
+  private control: ControlServer | undefined;
   private readonly startedAt = performance.now();
 
   private constructor(
@@ -149,6 +154,11 @@ export class Network {
     return this.namespace.exited;
   }
 
+  /** The control socket's path, when it serves one. */
+  get controlPath(): string | undefined {
+    return this.control?.path;
+  }
+
   get pid(): number {
     return this.namespace.pid;
   }
@@ -158,11 +168,14 @@ export class Network {
     const registry = opts.registry ?? new PolicyRegistry();
     const initial = compileActive(registry, opts.activePolicies ?? [], opts.seed, flag('activePolicies'));
     const program = opts.program ?? HOLD_PROGRAM;
+    const env = opts.control
+      ? { ...(program.env ?? process.env), FAULTNET_CONTROL: opts.control }
+      : program.env;
     const namespace = await Namespace.launch({
       command: program.command,
       args: program.args,
       stdio: program.stdio,
-      env: program.env,
+      env,
       cwd: program.cwd,
       link: { ...ADDRESSES, mtu: o.mtu, resolvConf: `nameserver ${ADDRESSES.dns4}\n` },
     });
@@ -257,6 +270,16 @@ export class Network {
     );
     sweep.unref();
     net.timers.push(sweep);
+    if (opts.control) {
+      try {
+        net.control = await ControlServer.listen(opts.control, net);
+      } catch (err) {
+        await net.close();
+        throw new OptionError(
+          `${flag('control')}: cannot serve the control socket: ${(err as Error).message}`,
+        );
+      }
+    }
     namespace.go();
     return net;
   }
@@ -347,6 +370,7 @@ export class Network {
     this.closing ??= (async () => {
       for (const t of this.timers) clearInterval(t);
       if (this.wake) clearTimeout(this.wake);
+      await this.control?.close();
       await this.namespace.kill();
       this.dns.close();
       this.udp.close();

@@ -5,6 +5,7 @@ import { PolicyError } from '../policy/errors.js';
 import { doctor } from './doctor.js';
 import { policyCommands } from './policy.js';
 import { runCommand, runOptions } from './run.js';
+import { launchTui } from './tui-launcher.js';
 
 /** One line, exit 2: what every bad flag, value or policy gets. */
 function usageFailure(message: string): never {
@@ -41,11 +42,27 @@ async function main(argv: string[]): Promise<void> {
       },
     )
     .command(
+      'tui',
+      'show the live TUI of a running network: faultnet tui --attach SOCKET',
+      (y) =>
+        y.option('attach', {
+          type: 'string',
+          demandOption: true,
+          describe: 'control socket of the network (faultnet run prints none; see $FAULTNET_CONTROL)',
+        }),
+      async (args) => {
+        if (!(process.stdout.isTTY && process.stdin.isTTY)) {
+          throw new OptionError('tui: needs an interactive terminal (stdin and stdout must be TTYs)');
+        }
+        await launchTui({ socketPath: args.attach });
+      },
+    )
+    .command(
       'policy',
       'list or change the policies of a running network: faultnet policy list|set|clear|register --attach SOCKET',
       policyCommands,
     )
-    .demandCommand(1, 'name a command: run, doctor (see --help)');
+    .demandCommand(1, 'name a command: run, tui, policy, doctor (see --help)');
   try {
     await parser.parseAsync();
   } catch (err) {

@@ -1,10 +1,14 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, closeSync, constants, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Argv, Options } from 'yargs';
 import { Network } from '../api/network.js';
 import { OptionError, parseHosts, parseMtu } from '../api/options.js';
+import { defaultControlPath } from '../control/path.js';
 import { POLICY_FLAGS, policyFromFlags } from '../policy/flags.js';
 import { PolicyRegistry } from '../policy/registry.js';
 import { parseDuration, parseInteger } from '../policy/values.js';
+import { launchTui } from './tui-launcher.js';
 
 export function runOptions(y: Argv) {
   return y
@@ -35,6 +39,15 @@ export function runOptions(y: Argv) {
       type: 'string',
       default: '60s',
       describe: 'idle time after which a UDP flow expires',
+    })
+    .option('control', {
+      type: 'string',
+      describe: 'control socket path (default /run/faultnet/<faultnet pid>.sock; the program sees it as $FAULTNET_CONTROL)',
+    })
+    .option('tui', {
+      type: 'boolean',
+      default: false,
+      describe: "show the live TUI; the program's output goes to a log file named on screen",
     })
     .option('policy-file', {
       type: 'string',
@@ -94,6 +107,8 @@ interface RunArgs {
   'policy-file': string[];
   policy: string[];
   seed?: string;
+  control?: string;
+  tui: boolean;
   [flag: string]: unknown;
 }
 
@@ -111,6 +126,19 @@ function preflight(): void {
     );
   }
 }
+
+/** The TUI over the network's own control socket, until the user quits or the program exits. */
+async function watch(net: Network, logPath: string, title: string): Promise<void> {
+  const programExited = new AbortController();
+  void net.exited.then(() => programExited.abort());
+  await launchTui({ socketPath: net.controlPath!, logPath, title, signal: programExited.signal });
+  if (programExited.signal.aborted) return;
+  // q: the program gets SIGTERM as under `faultnet run`; one that ignores it is killed by close().
+  net.signal('SIGTERM');
+  await Promise.race([net.exited, new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS).unref())]);
+}
+
+const QUIT_GRACE_MS = 5000;
 
 function last(value: unknown): unknown {
   return Array.isArray(value) ? value[value.length - 1] : value;
@@ -144,18 +172,32 @@ export async function runCommand(args: RunArgs): Promise<number> {
     dnsUpstream: args['dns-upstream'],
     hostLoopback: args['host-loopback'],
   };
+  if (args.tui && !(process.stdout.isTTY && process.stdin.isTTY)) {
+    throw new OptionError('--tui: needs an interactive terminal (stdin and stdout must be TTYs)');
+  }
   preflight();
+  const logPath = args.tui ? join(tmpdir(), `faultnet-${process.pid}.log`) : undefined;
+  const log = logPath === undefined ? undefined : openSync(logPath, 'w');
   const net = await Network.start(
     {
       ...options,
-      program: { command: command[0]!, args: command.slice(1), stdio: ['inherit', 'inherit', 'inherit'] },
+      control: args.control ?? defaultControlPath(process.pid),
+      program: {
+        command: command[0]!,
+        args: command.slice(1),
+        stdio: log === undefined ? ['inherit', 'inherit', 'inherit'] : ['ignore', log, log],
+      },
     },
     (field) =>
       field === 'activePolicies' ? '--policy' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
   );
   const forward = (signal: NodeJS.Signals) => net.signal(signal);
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, forward);
-  const status = await net.exited;
+  if (log !== undefined) {
+    closeSync(log);
+    await watch(net, logPath!, command.join(' '));
+  }
+  if (log === undefined) await net.exited;
   await net.close();
-  return status.code;
+  return (await net.exited).code;
 }
