@@ -42,7 +42,8 @@ export function runOptions(y: Argv) {
     })
     .option('control', {
       type: 'string',
-      describe: 'control socket path (default /run/faultnet/<faultnet pid>.sock; the program sees it as $FAULTNET_CONTROL)',
+      describe:
+        'control socket path (default /run/faultnet/<faultnet pid>.sock; the program sees it as $FAULTNET_CONTROL)',
     })
     .option('tui', {
       type: 'boolean',
