@@ -290,8 +290,8 @@ export class Router {
       return;
     }
     if (
-      this.isLocalService(data, info) &&
-      sameBytes(data, info.dstOffset, info.family === 4 ? this.dns4 : this.dns6)
+      sameBytes(data, info.dstOffset, info.family === 4 ? this.dns4 : this.dns6) ||
+      this.udp.toHost(flow.remoteAddress, info.family) === null
     ) {
       this.counters.udpRefused++;
       return;
