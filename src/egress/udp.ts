@@ -45,10 +45,11 @@ export class UdpEndpoint {
     this.socket.bind(0);
   }
 
-  /** `toAddress` must be one `UdpEgress.toHost` maps (the router checks before it creates endpoints). */
+  /** The router refuses addresses `UdpEgress.toHost` does not map before it makes an endpoint. */
   send(toAddress: string, toPort: number, payload: Uint8Array, now: number): void {
     this.lastActive = now;
-    const target = this.egress.toHost(toAddress, this.family) ?? toAddress;
+    const target = this.egress.toHost(toAddress, this.family);
+    if (target === null) return;
     this.socket.send(payload, toPort, target, (err) => {
       if (err) this.egress.sendErrors++;
     });
