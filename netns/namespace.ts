@@ -84,7 +84,9 @@ export class Namespace {
   }
 
   static async launch(opts: LaunchOptions): Promise<Namespace> {
-    const stdio = (opts.stdio ?? ['inherit', 'inherit', 'inherit']) as unknown[];
+    const given = opts.stdio ?? 'inherit';
+    // fd 3 is the launcher's sync socket, so a string shorthand becomes three explicit entries.
+    const stdio = (typeof given === 'string' ? [given, given, given] : given) as unknown[];
     const child = spawn(
       launcherPath,
       ['--parent', String(process.pid), '--resolv', opts.link.resolvConf, '--', opts.command, ...opts.args],

@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
-# Long stress runs, never part of the default test run.
+# Long runs, never part of the default test run: the long stress profile (at least 10 minutes,
+# 24 workers), its output and JSON record kept under artifacts/ with a timestamp, then whatever
+# is in dist/test/long. Limits: $STRESS_MAX_ERROR_RATE (default 0.02) and
+# $STRESS_MAX_RSS_DELTA_KB (default 131072).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d dist ] || bash scripts/build.sh
+[ -f netns/native/build/Release/faultnet_native.node ] && [ -d dist ] || bash scripts/build.sh
+export STRESS_MAX_ERROR_RATE="${STRESS_MAX_ERROR_RATE:-0.02}"
+export STRESS_MAX_RSS_DELTA_KB="${STRESS_MAX_RSS_DELTA_KB:-131072}"
+mkdir -p artifacts
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+status=0
+node dist/test/stress/main.js --mode long --json "artifacts/stress-long-$stamp.json" 2>&1 \
+  | tee "artifacts/stress-long-$stamp.txt" || status=1
+echo "stress long: result in artifacts/stress-long-$stamp.txt and .json"
 mapfile -t long < <(find dist/test/long -name '*.test.js' 2>/dev/null | sort)
-if [ ${#long[@]} -eq 0 ]; then echo "no long tests"; exit 0; fi
-node --test --test-concurrency=1 --test-timeout=3600000 "${long[@]}"
+if [ ${#long[@]} -gt 0 ]; then
+  node --test --test-concurrency=1 --test-timeout=3600000 "${long[@]}" || status=1
+fi
+exit $status

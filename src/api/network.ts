@@ -1,4 +1,6 @@
-import type { StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { Namespace } from '../../netns/namespace.js';
 import type { TcpConfig } from '../../stack/tcp/config.js';
 import { TcpEndpoint } from '../../stack/tcp/endpoint.js';
@@ -10,12 +12,41 @@ import { TcpEgress } from '../egress/tcp.js';
 import { UdpEgress } from '../egress/udp.js';
 import { FaultCounters } from '../metrics/counters.js';
 import type { StatsSnapshot } from '../metrics/snapshot.js';
-import { PolicyRegistry } from '../policy/registry.js';
+import { childPath } from '../policy/errors.js';
+import { defaultRegistry, PolicyRegistry } from '../policy/registry.js';
 import { compileRuleSet, type RuleSet } from '../policy/resolve.js';
+import { validatePolicy } from '../policy/schema.js';
 import type { Policy } from '../policy/types.js';
 import { DnsFaultSource } from '../router/dns-faults.js';
 import { Router } from '../router/router.js';
-import { ADDRESSES, OptionError, parseHosts, parseMtu } from './options.js';
+import { EventLog } from './events.js';
+import {
+  collect,
+  type ExecOptions,
+  type ExecResult,
+  type NamespaceSpawnOptions,
+  namespaceInit,
+  spawnInNamespace,
+} from './exec.js';
+import { runWithNetwork, type ScopeTarget, trackNetwork, untrackNetwork } from './open-networks.js';
+import {
+  ADDRESSES,
+  checkOptionShape,
+  OptionError,
+  parseHosts,
+  parseIdleTimeout,
+  parseMtu,
+} from './options.js';
+import { policiesInForce } from './policy-overlay.js';
+import type { PolicySource, RunRecord } from './run-record.js';
+import {
+  type DnsFaultOptions,
+  dnsPolicy,
+  type PolicyInput,
+  type PolicyRef,
+  type PolicyScope,
+  policyScope,
+} from './scope.js';
 
 export interface ProgramSpec {
   command: string;
@@ -34,13 +65,24 @@ export interface NetworkOptions {
   hosts?: Record<string, string | readonly string[]> | Map<string, string[]>;
   /** 10.0.2.2 and fd00:fa17::2 reach the host's loopback (default true). */
   hostLoopback?: boolean;
-  /** Idle time after which a UDP or ICMP flow is forgotten, in ms (default 60000). */
+  /** Idle time after which a UDP or ICMP flow is forgotten: a duration like "30s", or ms (default 60s). */
+  udpIdleTimeout?: string | number;
+  /** The same in ms (what `faultnet run --udp-timeout` passes). */
   udpIdleTimeoutMs?: number;
+  /**
+   * Policies active from the start: inline policy objects keyed by name, or a list of registered
+   * names (`registerPolicy`) and inline objects (named `inline-<index>`).
+   */
+  policies?: Record<string, PolicyInput> | readonly PolicyRef[];
+  /** Write the run record (docs/RUN_RECORD.md) to this file at close(). */
+  runJson?: string;
+  /** Where the registry's policies came from, for the run record (default: `registry`). */
+  policySources?: Record<string, PolicySource>;
   /** The program the namespace runs; without one the namespace holds until close(). */
   program?: ProgramSpec;
   /** Policies this network knows (default: a new registry of its own). */
   registry?: PolicyRegistry;
-  /** Names of registered policies active from the start, in activation order. */
+  /** Names of policies of `registry` active from the start, after `policies`, in activation order. */
   activePolicies?: readonly string[];
   /** Seed for active policies without one of their own (default: random, reported in stats). */
   seed?: number;
@@ -76,9 +118,7 @@ function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): R
   } else {
     upstreams = readSystemResolvers();
   }
-  const udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 60_000;
-  if (!(udpIdleTimeoutMs > 0))
-    throw new OptionError(`${flag('udpIdleTimeoutMs')}: must be greater than zero`);
+  const udpIdleTimeoutMs = parseIdleTimeout(opts, flag);
   return {
     mtu: parseMtu(opts.mtu ?? 1500, flag('mtu')),
     upstreams,
@@ -95,25 +135,79 @@ function tcpConfigFor(o: ResolvedOptions): Partial<TcpConfig> {
   return { mtu: o.mtu };
 }
 
-/** Compiles registered policies by name; throws OptionError naming `field` for an unknown one. */
-function compileActive(
-  registry: PolicyRegistry,
-  names: readonly string[],
-  seed: number | undefined,
-  field: string,
-): { names: string[]; ruleSet: RuleSet } {
-  const policies: Policy[] = [];
-  for (const name of names) {
+/** Looks up registered policies by name; throws OptionError naming `field` for an unknown one. */
+function lookUp(registry: PolicyRegistry, names: readonly string[], field: string): Policy[] {
+  return names.map((name) => {
     const policy = registry.peek(name);
     if (!policy)
       throw new OptionError(
         `${field}: no policy named ${JSON.stringify(name)} (registered: ${registry.list().join(', ') || 'none'})`,
       );
-    policies.push(policy);
-  }
-  const ruleSet = compileRuleSet(policies, seed === undefined ? {} : { fallbackSeed: seed });
-  return { names: [...ruleSet.policyNames], ruleSet };
+    return policy;
+  });
 }
+
+/** Compiles the active set with the open scopes layered on (policy-overlay.ts). */
+function compileActive(
+  registry: PolicyRegistry,
+  names: readonly string[],
+  scopes: readonly Policy[],
+  seed: number | undefined,
+  field: string,
+): { names: string[]; ruleSet: RuleSet } {
+  const base = lookUp(registry, names, field);
+  const ruleSet = compileRuleSet(
+    policiesInForce(base, scopes),
+    seed === undefined ? {} : { fallbackSeed: seed },
+  );
+  return { names: [...new Set(names)], ruleSet };
+}
+
+/**
+ * Validates the library's `policies` option (all before anything starts) and stores each policy in
+ * the network's registry: inline ones under their key or `inline-<index>`, registered names copied
+ * from the default registry. Returns the names to activate.
+ */
+function storeStartPolicies(
+  policies: NetworkOptions['policies'],
+  registry: PolicyRegistry,
+  sources: Map<string, PolicySource>,
+  field: string,
+): string[] {
+  if (policies === undefined) return [];
+  if (typeof policies !== 'object' || policies === null) {
+    throw new OptionError(
+      `${field}: expected an object keyed by policy name or a list, got ${typeof policies}`,
+    );
+  }
+  const entries: [string, PolicyRef, string][] = Array.isArray(policies)
+    ? policies.map((ref, i) => [typeof ref === 'string' ? ref : `inline-${i}`, ref, childPath(field, i)])
+    : Object.entries(policies as Record<string, PolicyInput>).map(([name, ref]) => [
+        name,
+        ref,
+        childPath(field, name),
+      ]);
+  const resolved = entries.map(([name, ref, path]) => {
+    if (typeof ref !== 'string')
+      return { policy: validatePolicy(ref, name, path), source: 'inline' as const };
+    const policy = defaultRegistry.peek(ref);
+    if (!policy) {
+      throw new OptionError(
+        `${path}: no policy named ${JSON.stringify(ref)} (registered: ${defaultRegistry.list().join(', ') || 'none'})`,
+      );
+    }
+    return { policy, source: 'registry' as const };
+  });
+  for (const { policy, source } of resolved) {
+    registry.store(policy);
+    sources.set(policy.name, { source });
+  }
+  return resolved.map((r) => r.policy.name);
+}
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 function countDnsFault(counters: FaultCounters, ruleSet: RuleSet, kind: DnsFaultKind, ruleId: number): void {
   const key = kind === 'delay' ? 'delayed' : kind;
@@ -122,21 +216,44 @@ function countDnsFault(counters: FaultCounters, ruleSet: RuleSet, kind: DnsFault
   if (rule) counters.forRule(rule).dns[key]++;
 }
 
-const HOLD_PROGRAM: ProgramSpec = { command: 'sleep', args: ['infinity'], stdio: 'ignore' };
+const HOLD_PROGRAM: ProgramSpec = {
+  command: 'sleep',
+  args: ['infinity'],
+  stdio: ['ignore', 'ignore', 'ignore'],
+};
+const INIT_WAIT_MS = 5000;
+
+export interface CloseOptions {
+  /** Write the run record to this file (as `runJson` of the start options does). */
+  runJson?: string;
+}
+
+interface Scope {
+  readonly policy: Policy;
+}
 
 /**
  * One faultnet network: a namespace whose tun0 is served by the router, DNS handler and egress.
- * Everything it owns goes away in close(), which is idempotent.
+ * Everything it owns goes away in close(), which is idempotent. Networks are independent: each has
+ * its own namespace, router, registry and active policies.
  */
-export class Network implements ControlTarget {
+export class Network implements ControlTarget, ScopeTarget {
   private closing: Promise<void> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
 
   private active: string[] = [];
+  private readonly scopes: Scope[] = [];
   private control: ControlServer | undefined;
   private readonly startedAt = performance.now();
+  private readonly startedAtTime = new Date();
+  private readonly events = new EventLog(this.startedAt);
+  private readonly sources = new Map<string, PolicySource>();
+  private inlineCount = 0;
+  private command: string[] | null = null;
+  private runJson: string | undefined;
+  private init: Promise<number> | undefined;
 
   private constructor(
     readonly namespace: Namespace,
@@ -163,10 +280,27 @@ export class Network implements ControlTarget {
     return this.namespace.pid;
   }
 
-  static async start(opts: NetworkOptions = {}, flag: (name: string) => string = (n) => n): Promise<Network> {
+  /**
+   * Starts a network. Every option is checked first: a bad one throws an OptionError or PolicyError
+   * whose message starts with the field's path (`options.policies.slow.latency: ...`), before any
+   * namespace exists. `flag` names fields in errors (the CLI passes `--flag` names).
+   */
+  static async start(
+    opts: NetworkOptions = {},
+    flag: (name: string) => string = (n) => `options.${n}`,
+  ): Promise<Network> {
+    checkOptionShape(opts, flag);
     const o = resolveOptions(opts, flag);
     const registry = opts.registry ?? new PolicyRegistry();
-    const initial = compileActive(registry, opts.activePolicies ?? [], opts.seed, flag('activePolicies'));
+    const sources = new Map<string, PolicySource>(Object.entries(opts.policySources ?? {}));
+    const startNames = storeStartPolicies(opts.policies, registry, sources, flag('policies'));
+    const initial = compileActive(
+      registry,
+      [...startNames, ...(opts.activePolicies ?? [])],
+      [],
+      opts.seed,
+      flag('activePolicies'),
+    );
     const program = opts.program ?? HOLD_PROGRAM;
     const env = opts.control
       ? { ...(program.env ?? process.env), FAULTNET_CONTROL: opts.control }
@@ -239,7 +373,27 @@ export class Network implements ControlTarget {
           conn.localPort,
         ),
     );
-    tcp.onUnreachable = (_conn, syn) => router!.unreachable(syn);
+    const flowTarget = (conn: { family: 4 | 6; localAddress: string; localPort: number }) =>
+      conn.family === 4
+        ? `tcp://${conn.localAddress}:${conn.localPort}`
+        : `tcp://[${conn.localAddress}]:${conn.localPort}`;
+    tcp.onUnreachable = (conn, syn) => {
+      net.events.add('flow-unreachable', `${flowTarget(conn)} unreachable`, { target: flowTarget(conn) });
+      router!.unreachable(syn);
+    };
+    // Egress decides refusals, some synchronously inside the request and some on the host connect's
+    // error; the connection's close reason catches both (one closure per connection, not per packet).
+    const connectRequest = tcp.onConnectRequest;
+    tcp.onConnectRequest = (conn) => {
+      connectRequest(conn);
+      const egressOnClose = conn.onClose;
+      conn.onClose = (c, reason) => {
+        if (reason === 'refused') {
+          net.events.add('flow-refused', `${flowTarget(c)} refused`, { target: flowTarget(c) });
+        }
+        egressOnClose(c, reason);
+      };
+    };
     let flushQueued = false;
     tcp.onFlushNeeded = () => {
       if (flushQueued) return;
@@ -253,12 +407,16 @@ export class Network implements ControlTarget {
     router.engine.setRuleSet(initial.ruleSet);
     const net = new Network(namespace, router, dns, udp, tcpEgress, counters, registry, opts.seed);
     net.active = initial.names;
+    for (const [name, source] of sources) net.sources.set(name, source);
+    net.command = opts.program ? [opts.program.command, ...opts.program.args] : null;
+    net.runJson = opts.runJson;
+    net.events.add('start', `network started (mtu ${o.mtu})`, { policies: [...initial.ruleSet.policyNames] });
     namespace.tun.start(
       (slab, meta, count) => {
         router.handleBatch(slab, meta, count, performance.now());
         net.schedule();
       },
-      () => {},
+      (message) => net.events.add('error', `tun0: ${message}`),
     );
     const sweep = setInterval(
       () => {
@@ -270,6 +428,7 @@ export class Network implements ControlTarget {
     );
     sweep.unref();
     net.timers.push(sweep);
+    trackNetwork(net);
     if (opts.control) {
       try {
         net.control = await ControlServer.listen(opts.control, net);
@@ -281,6 +440,9 @@ export class Network implements ControlTarget {
       }
     }
     namespace.go();
+    void namespace.exited.then(({ code }) =>
+      net.events.add('exit', `program exited with code ${code}`, { code }),
+    );
     return net;
   }
 
@@ -301,21 +463,111 @@ export class Network implements ControlTarget {
     );
   }
 
-  /** Names of the active policies, in activation order. */
+  /** Names of the active policies, in activation order (without the scopes of withPolicy). */
   activePolicies(): string[] {
     return [...this.active];
   }
 
   /** Makes exactly these registered policies active, atomically; an unknown name changes nothing. */
   setActivePolicies(names: readonly string[]): void {
+    this.apply(names, 'policies', 'policy');
+  }
+
+  /**
+   * Makes exactly these policies active, atomically: registered names (`registerPolicy`, looked up
+   * when called) or inline policy objects. A bad one throws and changes nothing.
+   */
+  setPolicy(...policies: PolicyRef[]): void {
+    const resolved = policies.map((ref, i) =>
+      this.resolveRef(ref, `setPolicy[${i}]`, `inline-${this.inlineCount + i}`),
+    );
+    this.inlineCount += policies.length;
+    for (const { policy, source } of resolved) {
+      this.registry.store(policy);
+      this.sources.set(policy.name, { source });
+    }
+    this.setActivePolicies(resolved.map((r) => r.policy.name));
+  }
+
+  /** No policy active (open withPolicy scopes stay in force until they end). */
+  clearPolicy(): void {
+    this.setActivePolicies([]);
+  }
+
+  /**
+   * Runs fn with a policy in force, ending the scope when fn returns, throws, or its promise settles.
+   * The scope is layered on the active policies: the fields it sets win, the rest stay (see
+   * policy-overlay.ts); nested scopes merge with the inner one winning. Inside fn, this network is
+   * the current one of the module-level `withPolicy` and `dns`.
+   */
+  withPolicy<T>(policy: PolicyRef, fn: () => T): T {
+    const scope: Scope = { policy: this.resolveRef(policy, 'withPolicy', 'scope').policy };
+    this.scopes.push(scope);
+    try {
+      this.apply(this.active, 'withPolicy', 'scope');
+    } catch (err) {
+      this.scopes.splice(this.scopes.indexOf(scope), 1);
+      throw err;
+    }
+    const end = () => {
+      this.scopes.splice(this.scopes.indexOf(scope), 1);
+      if (this.closing === undefined) this.apply(this.active, 'withPolicy', 'scope');
+    };
+    let result: T;
+    try {
+      result = runWithNetwork(this, fn);
+    } catch (err) {
+      end();
+      throw err;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => {
+          end();
+          return value;
+        },
+        (err: unknown) => {
+          end();
+          throw err;
+        },
+      ) as T;
+    }
+    end();
+    return result;
+  }
+
+  /** DNS faults for the duration of a call on this network: a method decorator or a function wrapper. */
+  dnsFaults(faults: DnsFaultOptions): PolicyScope {
+    const policy = dnsPolicy(faults);
+    return policyScope((fn) => this.withPolicy(policy, fn));
+  }
+
+  private resolveRef(
+    ref: PolicyRef,
+    field: string,
+    inlineName: string,
+  ): { policy: Policy; source: PolicySource['source'] } {
+    if (typeof ref !== 'string') return { policy: validatePolicy(ref, inlineName, field), source: 'inline' };
+    const global = defaultRegistry.peek(ref);
+    if (global) return { policy: global, source: 'registry' };
+    return {
+      policy: lookUp(this.registry, [ref], field)[0]!,
+      source: this.sources.get(ref)?.source ?? 'registry',
+    };
+  }
+
+  private apply(names: readonly string[], field: string, kind: 'policy' | 'scope'): void {
     const next = compileActive(
       this.registry,
       names,
+      this.scopes.map((s) => s.policy),
       this.fallbackSeed ?? this.router.engine.currentRuleSet.fallbackSeed,
-      'policies',
+      field,
     );
     this.router.engine.setRuleSet(next.ruleSet);
     this.active = next.names;
+    const inForce = [...next.ruleSet.policyNames];
+    this.events.add(kind, `policies in force: ${inForce.join(', ') || 'none'}`, { policies: inForce });
   }
 
   setPaused(paused: boolean): void {
@@ -341,7 +593,7 @@ export class Network implements ControlTarget {
       uptimeMs: performance.now() - this.startedAt,
       paused: engine.isPaused,
       policies: this.activePolicies(),
-      seed: this.active.length > 0 ? engine.currentRuleSet.fallbackSeed : null,
+      seed: engine.currentRuleSet.rules.length > 0 ? engine.currentRuleSet.fallbackSeed : null,
       flows: {
         tcp: flows.filter((f) => f.protocol === 'tcp').length,
         udp: flows.filter((f) => f.protocol === 'udp').length,
@@ -366,16 +618,108 @@ export class Network implements ControlTarget {
     this.namespace.signal(signal);
   }
 
-  close(): Promise<void> {
+  /** The host PID of the namespace's init, once the launcher has forked it. */
+  private initPid(): Promise<number> {
+    this.init ??= new Promise<number>((resolve, reject) => {
+      const deadline = performance.now() + INIT_WAIT_MS;
+      const look = () => {
+        const pid = namespaceInit(this.namespace.pid);
+        if (pid !== null) resolve(pid);
+        else if (this.closing !== undefined || performance.now() > deadline) {
+          reject(new Error('faultnet: the namespace is gone (its program exited or the network closed)'));
+        } else setTimeout(look, 1);
+      };
+      look();
+    });
+    return this.init;
+  }
+
+  /**
+   * Starts a program inside the namespace (its network, mount and PID namespaces). Any signal that
+   * ends the returned process reaches the program as SIGTERM; close() ends whatever is left.
+   */
+  async spawn(
+    command: string,
+    args: readonly string[] = [],
+    opts: NamespaceSpawnOptions = {},
+  ): Promise<ChildProcess> {
+    if (this.closing !== undefined) throw new Error('faultnet: the network is closed');
+    const child = spawnInNamespace(await this.initPid(), command, args, opts);
+    const line = [command, ...args].join(' ');
+    child.once('exit', (code, signal) =>
+      this.events.add('exec', `${line} exited with ${signal ?? code}`, {
+        code: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0),
+      }),
+    );
+    return child;
+  }
+
+  /** Runs a program inside the namespace to completion: its exit code or signal and its output. */
+  async exec(command: string, args: readonly string[] = [], opts: ExecOptions = {}): Promise<ExecResult> {
+    const { input, timeoutMs, ...spawnOpts } = opts;
+    const child = await this.spawn(command, args, { ...spawnOpts, stdio: ['pipe', 'pipe', 'pipe'] });
+    return collect(child, { input, timeoutMs });
+  }
+
+  /** The run record of this network so far (docs/RUN_RECORD.md). */
+  runRecord(exitCode: number | null = null): RunRecord {
+    const stats = this.stats();
+    const ended = new Date();
+    const active = new Set(this.active);
+    return {
+      format: 'faultnet-run',
+      version: 1,
+      faultnetVersion: VERSION,
+      command: this.command,
+      exitCode,
+      startedAt: this.startedAtTime.toISOString(),
+      endedAt: ended.toISOString(),
+      durationMs: ended.getTime() - this.startedAtTime.getTime(),
+      seed: stats.seed,
+      policies: this.registry.list().map((name) => ({
+        name,
+        ...(this.sources.get(name) ?? { source: 'control' }),
+        active: active.has(name),
+        policy: this.registry.peek(name)!,
+      })),
+      stats,
+      delay: { uplink: stats.uplink.addedDelay, downlink: stats.downlink.addedDelay },
+      dns: stats.dns,
+      events: this.events.list(),
+      eventsDropped: this.events.dropped,
+    };
+  }
+
+  /**
+   * Ends the network: the namespace and everything in it, the TUN, sockets and the control socket.
+   * Idempotent. With `runJson` (here or in the start options) it writes the run record first.
+   */
+  close(opts: CloseOptions = {}): Promise<void> {
+    const runJson = opts.runJson ?? this.runJson;
     this.closing ??= (async () => {
+      untrackNetwork(this);
       for (const t of this.timers) clearInterval(t);
       if (this.wake) clearTimeout(this.wake);
+      const exit = await Promise.race([this.namespace.exited, Promise.resolve(null)]);
+      const record =
+        runJson === undefined ? undefined : this.runRecord(this.command ? (exit?.code ?? null) : null);
       await this.control?.close();
       await this.namespace.kill();
       this.dns.close();
       this.udp.close();
       this.tcpEgress.close();
+      if (record !== undefined) writeFileSync(runJson!, `${JSON.stringify(record, null, 2)}\n`);
     })();
     return this.closing;
+  }
+
+  /** Ends the namespace synchronously (process exit): no run record, no waiting. */
+  closeNow(): void {
+    if (this.closing !== undefined) return;
+    this.closing = Promise.resolve();
+    untrackNetwork(this);
+    this.namespace.signal('SIGKILL');
+    this.namespace.tun.close();
+    if (this.control) rmSync(this.control.path, { force: true });
   }
 }

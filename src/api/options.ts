@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { describeValue } from '../policy/errors.js';
+import { parseDuration } from '../policy/values.js';
 
 /** A bad option or flag: the message names it; the CLI prints it on one line and exits 2. */
 export class OptionError extends Error {
@@ -55,4 +59,109 @@ export function parseHosts(entries: readonly unknown[], field: string): Map<stri
     table.set(name, list);
   }
   return table;
+}
+
+const LIBRARY_OPTIONS = [
+  'mtu',
+  'dnsUpstream',
+  'hosts',
+  'hostLoopback',
+  'udpIdleTimeout',
+  'udpIdleTimeoutMs',
+  'policies',
+  'seed',
+  'control',
+  'runJson',
+  'program',
+  'registry',
+  'activePolicies',
+  'policySources',
+];
+
+/**
+ * Checks the shape of `Network.start`'s options before anything is made: unknown keys and values of
+ * the wrong type are OptionErrors naming the field (`options.hostLoopback: expected ...`).
+ */
+export function checkOptionShape(opts: unknown, flag: (name: string) => string): void {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw new OptionError(
+      `${flag('').replace(/\.$/, '') || 'options'}: expected an object, got ${describeValue(opts)}`,
+    );
+  }
+  const o = opts as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!LIBRARY_OPTIONS.includes(key) && o[key] !== undefined) {
+      throw new OptionError(`${flag(key)}: unknown option (expected one of ${LIBRARY_OPTIONS.join(', ')})`);
+    }
+  }
+  const want = (key: string, ok: (v: unknown) => boolean, what: string) => {
+    if (o[key] !== undefined && !ok(o[key])) {
+      throw new OptionError(`${flag(key)}: expected ${what}, got ${describeValue(o[key])}`);
+    }
+  };
+  const isString = (v: unknown) => typeof v === 'string';
+  want('dnsUpstream', isString, 'a string like "1.1.1.1" or "[::1]:5353"');
+  want('hostLoopback', (v) => typeof v === 'boolean', 'true or false');
+  want('control', (v) => isString(v) && v !== '', 'a socket path');
+  want('runJson', (v) => isString(v) && v !== '', 'a file path');
+  want(
+    'hosts',
+    (v) => v instanceof Map || (typeof v === 'object' && v !== null && !Array.isArray(v)),
+    'an object { name: ip | ip[] }',
+  );
+  if (o.hosts !== undefined && !(o.hosts instanceof Map)) {
+    for (const [name, ips] of Object.entries(o.hosts as object)) {
+      const list: unknown[] = Array.isArray(ips) ? ips : [ips];
+      if (list.length === 0 || !list.every(isString)) {
+        throw new OptionError(
+          `${flag('hosts')}.${name}: expected an IP address or a list of them, got ${describeValue(ips)}`,
+        );
+      }
+    }
+  }
+  if (o.seed !== undefined) parseOptionInteger(o.seed, flag('seed'), 0, 0xffffffff);
+  if (o.udpIdleTimeout !== undefined && o.udpIdleTimeoutMs !== undefined) {
+    throw new OptionError(`${flag('udpIdleTimeout')}: give udpIdleTimeout or udpIdleTimeoutMs, not both`);
+  }
+  if (typeof o.runJson === 'string') {
+    const dir = dirname(resolve(o.runJson));
+    if (!existsSync(dir)) throw new OptionError(`${flag('runJson')}: the directory ${dir} does not exist`);
+  }
+  if (o.program !== undefined) {
+    const p = o.program as { command?: unknown; args?: unknown };
+    if (
+      typeof p !== 'object' ||
+      p === null ||
+      !isString(p.command) ||
+      !Array.isArray(p.args) ||
+      !p.args.every(isString)
+    ) {
+      throw new OptionError(
+        `${flag('program')}: expected { command: string, args: string[] }, got ${describeValue(o.program)}`,
+      );
+    }
+  }
+}
+
+function parseOptionInteger(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new OptionError(`${field}: expected an integer from ${min} to ${max}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** `udpIdleTimeout` (a duration like "30s", or ms) or the CLI's `udpIdleTimeoutMs`, in ms. */
+export function parseIdleTimeout(
+  o: { udpIdleTimeout?: unknown; udpIdleTimeoutMs?: unknown },
+  flag: (name: string) => string,
+): number {
+  let ms: unknown = o.udpIdleTimeoutMs ?? 60_000;
+  let field = flag('udpIdleTimeoutMs');
+  if (o.udpIdleTimeout !== undefined) {
+    field = flag('udpIdleTimeout');
+    ms = typeof o.udpIdleTimeout === 'number' ? o.udpIdleTimeout : parseDuration(o.udpIdleTimeout, field);
+  }
+  if (typeof ms !== 'number' || !(ms > 0))
+    throw new OptionError(`${field}: must be greater than zero, got ${describeValue(ms)}`);
+  return ms;
 }

@@ -2,8 +2,11 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { OptionError } from '../api/options.js';
 import { PolicyError } from '../policy/errors.js';
+import { baselineCommand, baselineOptions } from './baseline.js';
+import { demoCommand, demoOptions } from './demo.js';
 import { doctor } from './doctor.js';
 import { policyCommands } from './policy.js';
+import { type ReportArgs, reportCommand, reportOptions } from './report.js';
 import { runCommand, runOptions } from './run.js';
 import { launchTui } from './tui-launcher.js';
 
@@ -31,6 +34,22 @@ async function main(argv: string[]): Promise<void> {
       runOptions,
       async (args) => {
         process.exitCode = await runCommand(args as unknown as Parameters<typeof runCommand>[0]);
+      },
+    )
+    .command(
+      'demo',
+      'see faultnet at work: servers on 127.0.0.1, a client in a network, one phase per sample policy, one table',
+      demoOptions,
+      async (args) => {
+        process.exitCode = await demoCommand(args);
+      },
+    )
+    .command(
+      'baseline [words..]',
+      'compare your policies against no policy: faultnet baseline --policy-file F [--policy NAME] [-- cmd args...]',
+      baselineOptions,
+      async (args) => {
+        process.exitCode = await baselineCommand(args as unknown as Parameters<typeof baselineCommand>[0]);
       },
     )
     .command(
@@ -62,7 +81,15 @@ async function main(argv: string[]): Promise<void> {
       'list or change the policies of a running network: faultnet policy list|set|clear|register --attach SOCKET',
       policyCommands,
     )
-    .demandCommand(1, 'name a command: run, tui, policy, doctor (see --help)');
+    .command(
+      'report',
+      'render a run record as one static HTML page: faultnet report --input run.json --output report.html',
+      reportOptions,
+      (args) => {
+        reportCommand(args as unknown as ReportArgs);
+      },
+    )
+    .demandCommand(1, 'name a command: run, tui, policy, demo, baseline, report, doctor (see --help)');
   try {
     await parser.parseAsync();
   } catch (err) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Argv, Options } from 'yargs';
 import { Network } from '../api/network.js';
 import { OptionError, parseHosts, parseMtu } from '../api/options.js';
+import type { PolicySource } from '../api/run-record.js';
 import { defaultControlPath } from '../control/path.js';
 import { POLICY_FLAGS, policyFromFlags } from '../policy/flags.js';
 import { PolicyRegistry } from '../policy/registry.js';
@@ -44,6 +45,10 @@ export function runOptions(y: Argv) {
       type: 'string',
       describe:
         'control socket path (default /run/faultnet/<faultnet pid>.sock; the program sees it as $FAULTNET_CONTROL)',
+    })
+    .option('run-json', {
+      type: 'string',
+      describe: 'write the run record (counters, delays, events; docs/RUN_RECORD.md) to this JSON file',
     })
     .option('tui', {
       type: 'boolean',
@@ -109,21 +114,23 @@ interface RunArgs {
   policy: string[];
   seed?: string;
   control?: string;
+  'run-json'?: string;
   tui: boolean;
   [flag: string]: unknown;
 }
 
-function preflight(): void {
+/** Root and a TUN device, or a one-line error with the fix (exit 2) before anything starts. */
+export function preflight(): void {
   if (process.getuid?.() !== 0) {
     throw new OptionError(
-      'run: faultnet needs root to create namespaces and TUN devices; run it with sudo (see faultnet doctor)',
+      'faultnet needs root to create namespaces and TUN devices; run it with sudo (see faultnet doctor)',
     );
   }
   try {
     accessSync('/dev/net/tun', constants.R_OK | constants.W_OK);
   } catch {
     throw new OptionError(
-      'run: /dev/net/tun is missing; load the tun module (modprobe tun) or pass the device to the container',
+      '/dev/net/tun is missing; load the tun module (modprobe tun) or pass the device to the container',
     );
   }
 }
@@ -155,13 +162,16 @@ export async function runCommand(args: RunArgs): Promise<number> {
     throw new OptionError('run: missing the command after --, as in: faultnet run -- curl http://10.0.2.2/');
   const registry = new PolicyRegistry();
   const fromFiles: string[] = [];
+  const policySources: Record<string, PolicySource> = {};
   for (const file of args['policy-file']) {
     const before = new Set(registry.list());
     registry.loadFile(file);
     for (const name of registry.list()) if (!before.has(name)) fromFiles.push(name);
+    for (const name of registry.list()) if (!before.has(name)) policySources[name] = { source: 'file', file };
   }
   const flagPolicy = policyFromFlags(args as Record<string, unknown>);
   if (flagPolicy) registry.store(flagPolicy);
+  if (flagPolicy) policySources[flagPolicy.name] = { source: 'flags' };
   const active = args.policy.length > 0 ? args.policy : fromFiles;
   const options = {
     registry,
@@ -172,6 +182,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     hosts: parseHosts(args.host, '--host'),
     dnsUpstream: args['dns-upstream'],
     hostLoopback: args['host-loopback'],
+    runJson: args['run-json'],
+    policySources,
   };
   if (args.tui && !(process.stdout.isTTY && process.stdin.isTTY)) {
     throw new OptionError('--tui: needs an interactive terminal (stdin and stdout must be TTYs)');

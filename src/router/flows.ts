@@ -69,6 +69,8 @@ function protocolName(proto: number): FlowProtocol {
  */
 export class FlowTable {
   private readonly buckets = new Map<number, Flow>();
+  /** Flows by remote address, for the rare events that concern one address (a DNS learning). */
+  private readonly byRemote = new Map<string, Set<Flow>>();
   private nextId = 1;
   count = 0;
 
@@ -139,6 +141,12 @@ export class FlowTable {
     );
     flow.next = this.buckets.get(hash);
     this.buckets.set(hash, flow);
+    let peers = this.byRemote.get(flow.remoteAddress);
+    if (!peers) {
+      peers = new Set();
+      this.byRemote.set(flow.remoteAddress, peers);
+    }
+    peers.add(flow);
     this.count++;
     return flow;
   }
@@ -150,9 +158,17 @@ export class FlowTable {
       if (prev) prev.next = f.next;
       else if (f.next) this.buckets.set(flow.hash, f.next);
       else this.buckets.delete(flow.hash);
+      const peers = this.byRemote.get(flow.remoteAddress);
+      peers?.delete(flow);
+      if (peers?.size === 0) this.byRemote.delete(flow.remoteAddress);
       this.count--;
       return;
     }
+  }
+
+  /** The flows whose remote end is `address` (canonical text). */
+  withRemote(address: string): Iterable<Flow> {
+    return this.byRemote.get(address) ?? [];
   }
 
   *all(): IterableIterator<Flow> {

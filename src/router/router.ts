@@ -351,9 +351,9 @@ export class Router {
 
   /** The DNS handler learned a name for `address`: flows to it re-resolve their rule. */
   learned(address: string): void {
-    for (const flow of this.flows.all()) {
-      if (flow.remoteAddress !== address) continue;
-      flow.hostnames = this.dns.hostnamesFor(address);
+    const names = this.dns.hostnamesFor(address);
+    for (const flow of this.flows.withRemote(address)) {
+      flow.hostnames = names;
       this.engine.forgetFlow(flow.id);
     }
   }

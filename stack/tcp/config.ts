@@ -33,6 +33,11 @@ export interface TcpConfig {
   windowScaling: boolean;
   timestamps: boolean;
   sack: boolean;
+  /**
+   * Tail loss probe (RFC 8985 section 7, needs SACK): when the ACK clock stops with data in
+   * flight, one segment goes out after two RTTs instead of waiting for the RTO.
+   */
+  tailLossProbe: boolean;
   /** Out-of-order ranges the receiver tracks (and SACK blocks the sender remembers). */
   maxOutOfOrderRanges: number;
   /** Verify TCP checksums of arriving packets. */
@@ -62,6 +67,7 @@ export const DEFAULT_TCP_CONFIG: TcpConfig = {
   windowScaling: true,
   timestamps: true,
   sack: true,
+  tailLossProbe: false,
   maxOutOfOrderRanges: 32,
   verifyChecksums: true,
   congestion: newReno,

@@ -148,6 +148,8 @@ export class Connection implements TimerItem {
   timerKey = 0;
   private rtoAt = 0;
   private persistAt = 0;
+  /** Tail loss probe (RFC 8985 section 7): fires when the ACK clock stops before the RTO would. */
+  private probeAt = 0;
   private keepaliveAt = 0;
   private timeWaitAt = 0;
 
@@ -171,6 +173,8 @@ export class Connection implements TimerItem {
   private retries = 0;
   private persistBackoff = 0;
   private forceSend = false;
+  /** The probe timer fired: send one segment beyond cwnd. */
+  private probeDue = false;
 
   // loss recovery
   private readonly scoreboard: SackScoreboard;
@@ -179,6 +183,15 @@ export class Connection implements TimerItem {
   inRecovery = false;
   private recoverPoint = 0;
   private highRxt = 0;
+  /** End of the highest retransmission: data below it may have been sent more than once. */
+  private rtxHigh = 0;
+  /** SND.MAX when the data at SND.UNA was last retransmitted (or SND.UNA last moved below rtxHigh). */
+  private unaRtxMark = 0;
+  /** The retransmission at SND.UNA was lost: send it again at the next output. */
+  private resendUna = false;
+  /** The D-SACK block last counted, so that a duplicated ACK does not count it twice. */
+  private lastDsackLeft = 0;
+  private lastDsackRight = 0;
   private lostEdge = 0;
   private forceRetransmit = false;
   private cwndLimited = false;
@@ -329,6 +342,7 @@ export class Connection implements TimerItem {
     this.sndNxt = seqAdd(this.iss, 1);
     this.sndMax = this.sndNxt;
     this.recoverPoint = this.iss;
+    this.rtxHigh = this.iss;
     this.synDue = true;
     this.lastRecvAt = now;
     this.host.markDirty(this);
@@ -715,12 +729,14 @@ export class Connection implements TimerItem {
 
     const established = this.state !== TcpState.SYN_RECEIVED && this.cc !== null;
     // A hole below SACKed data filled without a retransmission: reordering, not loss. Judged on
-    // the scoreboard as it was before this ACK.
+    // the scoreboard as it was before this ACK. Below the recovery point the hole may have been
+    // filled by a go-back-N resend after a timeout, which is no evidence of reordering.
     if (
       established &&
       seqGt(ack, this.sndUna) &&
       !this.inRecovery &&
       this.sndNxt === this.sndMax &&
+      seqGe(this.sndUna, this.recoverPoint) &&
       this.scoreboard.count > 0
     ) {
       const distance = Math.ceil(seqDiff(this.scoreboard.highest(this.sndUna), this.sndUna) / this.sendMss);
@@ -742,7 +758,10 @@ export class Connection implements TimerItem {
         this.host.markDirty(this);
       }
     }
-    if (newlySacked > 0) this.host.markDirty(this);
+    if (newlySacked > 0) {
+      this.host.markDirty(this);
+      if (established) this.detectLostRetransmit();
+    }
     if (established) this.detectLoss(now);
 
     if (this.finQueued && this.sndUna === seqAdd(this.sendBuffer.end, 1)) {
@@ -773,7 +792,10 @@ export class Connection implements TimerItem {
       (seg.sackCount > 1 && seqGe(b0.left, blocks[1]!.left) && seqLe(b0.right, blocks[1]!.right));
     if (dsack) {
       first = 1;
-      if (this.episodeRetransmits > 0 && seqLt(b0.left, this.highRxt)) this.spuriousRetransmit();
+      const repeated = b0.left === this.lastDsackLeft && b0.right === this.lastDsackRight;
+      this.lastDsackLeft = b0.left;
+      this.lastDsackRight = b0.right;
+      if (!repeated && this.episodeRetransmits > 0 && seqLt(b0.left, this.highRxt)) this.spuriousRetransmit();
     }
     let added = 0;
     for (let i = first; i < seg.sackCount; i++) {
@@ -817,11 +839,17 @@ export class Connection implements TimerItem {
     }
     this.sndUna = ack;
     if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
+    // The new SND.UNA's data may have been retransmitted before now: judge it against data sent
+    // from here on.
+    if (seqLt(ack, this.rtxHigh)) this.unaRtxMark = this.sndMax;
+    else this.rtxHigh = ack;
     this.scoreboard.prune(ack);
     this.dupAcks = 0;
     this.retries = 0;
     this.rtt.resetBackoff();
     this.rtoAt = this.sndMax !== ack ? now + this.rtt.rto : 0;
+    this.probeAt = 0;
+    if (this.sndMax !== ack) this.armProbe(now, this.sndMax);
     const cc = this.cc;
     if (cc !== null) {
       if (this.inRecovery) {
@@ -837,6 +865,20 @@ export class Connection implements TimerItem {
       }
     }
     this.host.markDirty(this);
+  }
+
+  /**
+   * The copy of SND.UNA's data we retransmitted is lost when more than DupThresh segments' worth
+   * of data sent after it has been SACKed (the rule of RFC 6675's IsLost, applied to the
+   * retransmission, as RACK does by time). Without this a lost retransmission waits for the RTO.
+   */
+  private detectLostRetransmit(): void {
+    const una = this.sndUna;
+    if (!this.sackOk || this.resendUna || !seqLt(una, this.rtxHigh)) return;
+    const threshold = (this.dupThresh - 1) * this.sendMss;
+    if (this.scoreboard.sackedIn(this.unaRtxMark, this.sndMax) <= threshold) return;
+    this.resendUna = true;
+    this.unaRtxMark = this.sndMax;
   }
 
   private detectLoss(now: number): void {
@@ -859,6 +901,7 @@ export class Connection implements TimerItem {
         this.episodeDsacks = 0;
         cc.onLoss(seqDiff(this.sndMax, una), now);
         this.inRecovery = true;
+        this.probeAt = 0;
         this.recoverPoint = this.sndMax;
         this.highRxt = una;
         this.forceRetransmit = true;
@@ -906,6 +949,7 @@ export class Connection implements TimerItem {
     this.state = TcpState.TIME_WAIT;
     this.rtoAt = 0;
     this.persistAt = 0;
+    this.probeAt = 0;
     this.keepaliveAt = 0;
     this.timeWaitAt = now + this.host.config.timeWait;
     this.sendBuffer.release();
@@ -920,7 +964,7 @@ export class Connection implements TimerItem {
     const wasTimeWait = this.state === TcpState.TIME_WAIT;
     this.state = TcpState.CLOSED;
     this.closeReason = reason;
-    this.rtoAt = this.persistAt = this.keepaliveAt = this.timeWaitAt = 0;
+    this.rtoAt = this.persistAt = this.probeAt = this.keepaliveAt = this.timeWaitAt = 0;
     this.deadline = 0;
     this.sendBuffer.release();
     // Unread data stays readable after the close; only an empty ring is given back.
@@ -1107,6 +1151,19 @@ export class Connection implements TimerItem {
     const dataEnd = this.sendBuffer.end;
     let sent = false;
     this.cwndLimited = false;
+    if (this.resendUna) {
+      this.resendUna = false;
+      const una = this.sndUna;
+      if (seqLt(una, this.sndMax)) {
+        let end = this.sndMax;
+        if (this.sackOk) {
+          this.scoreboard.nextHole(una, end);
+          end = this.scoreboard.holeEnd;
+        }
+        this.sendRange(una, Math.min(seqDiff(end, una), mss), true, now);
+        sent = true;
+      }
+    }
     for (;;) {
       const pipe = this.pipe();
       const room = cc.cwnd - pipe;
@@ -1171,7 +1228,10 @@ export class Connection implements TimerItem {
         // Sender-side SWS avoidance (RFC 9293 3.8.6.2.1), overridden by the persist timer.
         if (len === 0 || (len < this.maxSndWnd >>> 1 && !this.forceSend)) break;
       }
-      if (len > room && pipe > 0) {
+      // Limited transmit (RFC 3042) while SACKs arrive before recovery: each SACKed segment lets
+      // one new one out even when cwnd is not a whole number of segments above the pipe.
+      const slack = !this.inRecovery && this.scoreboard.count > 0 && room > 0 ? mss : 0;
+      if (len > room + slack && pipe > 0) {
         this.cwndLimited = true;
         break;
       }
@@ -1185,6 +1245,10 @@ export class Connection implements TimerItem {
       if (fin) break;
     }
     this.forceSend = false;
+    if (this.probeDue) {
+      this.probeDue = false;
+      if (!sent && !this.inRecovery && this.sndUna !== this.sndMax) this.sendProbe(now);
+    }
     // Persist: data waits but nothing is in flight to bring a window update.
     const waiting = seqLt(this.sndNxt, dataEnd) || (this.finQueued && seqLe(this.sndMax, dataEnd));
     if (!sent && waiting && this.sndUna === this.sndMax) {
@@ -1194,6 +1258,21 @@ export class Connection implements TimerItem {
     } else if (this.sndUna !== this.sndMax) {
       this.persistAt = 0;
     }
+  }
+
+  /** The tail loss probe: one new segment if the peer's window allows, else the last one again. */
+  private sendProbe(now: number): void {
+    const seq = this.sndNxt;
+    const avail = seqDiff(this.sendBuffer.end, seq);
+    const wndRoom = seqDiff(seqAdd(this.sndUna, this.sndWnd), seq);
+    if (seq === this.sndMax && avail > 0 && wndRoom > 0) {
+      const len = Math.min(avail, this.sendMss, wndRoom);
+      this.sendRange(seq, len, false, now);
+      this.sndNxt = this.sndMax = seqAdd(seq, len);
+      return;
+    }
+    const len = Math.min(this.sendMss, seqDiff(this.sndMax, this.sndUna));
+    this.sendRange(seqAdd(this.sndMax, -len), len, true, now);
   }
 
   /** Sends `[seq, seq+len)` of sequence space (a FIN counts as the last unit). */
@@ -1206,6 +1285,8 @@ export class Connection implements TimerItem {
     if (payload > 0 && seqAdd(seq, payload) === dataEnd) flags |= PSH;
     this.sendSegment(flags, seq, payload, now);
     if (retransmission) {
+      if (seq === this.sndUna) this.unaRtxMark = this.sndMax;
+      if (seqGt(seqAdd(seq, len), this.rtxHigh)) this.rtxHigh = seqAdd(seq, len);
       this.rtxTsVal = this.tsNow(now);
       this.retransmits++;
       this.episodeRetransmits++;
@@ -1216,6 +1297,21 @@ export class Connection implements TimerItem {
       this.rttAt = now;
     }
     if (this.rtoAt === 0) this.rtoAt = now + this.rtt.rto;
+    if (!retransmission) this.armProbe(now, seqAdd(seq, len));
+  }
+
+  /**
+   * PTO: two smoothed RTTs (at least 10 ms), plus the peer's worst delayed-ACK time when only
+   * one segment is out; never later than the RTO. Only with SACK, which turns the probe's ACK
+   * into loss information.
+   */
+  private armProbe(now: number, sentTo: number): void {
+    if (!this.sackOk || this.inRecovery || this.probeAt !== 0 || !this.host.config.tailLossProbe) return;
+    const rtt = this.rtt;
+    let pto = rtt.hasSample ? Math.max(2 * rtt.srtt, 10) : rtt.rto;
+    if (seqDiff(seqMax(sentTo, this.sndMax), this.sndUna) <= this.sendMss) pto += 200;
+    if (pto >= rtt.rto) return;
+    this.probeAt = now + pto;
   }
 
   // ===================================================================== timers
@@ -1230,6 +1326,7 @@ export class Connection implements TimerItem {
     let d = 0;
     if (this.rtoAt !== 0) d = this.rtoAt;
     if (this.persistAt !== 0 && (d === 0 || this.persistAt < d)) d = this.persistAt;
+    if (this.probeAt !== 0 && (d === 0 || this.probeAt < d)) d = this.probeAt;
     if (this.keepaliveAt !== 0 && (d === 0 || this.keepaliveAt < d)) d = this.keepaliveAt;
     if (this.timeWaitAt !== 0 && (d === 0 || this.timeWaitAt < d)) d = this.timeWaitAt;
     this.deadline = d;
@@ -1246,6 +1343,13 @@ export class Connection implements TimerItem {
       this.rtoAt = 0;
       this.retransmitTimeout(now);
       if (this.state === TcpState.CLOSED) return;
+    }
+    if (this.probeAt !== 0 && now >= this.probeAt) {
+      this.probeAt = 0;
+      if (!this.inRecovery && this.sndUna !== this.sndMax) {
+        this.probeDue = true;
+        this.host.markDirty(this);
+      }
     }
     if (this.persistAt !== 0 && now >= this.persistAt) {
       this.persistAt = 0;
@@ -1296,6 +1400,7 @@ export class Connection implements TimerItem {
       return;
     }
     this.cc!.onTimeout(seqDiff(this.sndMax, this.sndUna), now);
+    this.probeAt = 0;
     this.rtt.backoff();
     this.scoreboard.clear();
     this.dupAcks = 0;
