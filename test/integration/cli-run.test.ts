@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { eventually, faultnet, startFaultnet, systemState } from './harness.js';
+import { eventually, faultnet, printed, startFaultnet, systemState } from './harness.js';
 
 test('bad input: exit 2, one line naming the flag, nothing started', async () => {
   const before = systemState();
@@ -71,11 +71,7 @@ async function signalRun(signal: NodeJS.Signals): Promise<{ code: number | null;
     '-c',
     `trap 'echo caught; exit 42' ${signal.slice(3)}; echo ready; sleep 1000 & wait`,
   ]);
-  await new Promise<void>((resolve) => {
-    child.stdout!.on('data', (d: string) => {
-      if (d.includes('ready')) resolve();
-    });
-  });
+  await printed(child, 'ready');
   child.kill(signal);
   const r = await done;
   assert.deepEqual(systemState(), before, `nothing left after ${signal}`);
@@ -99,11 +95,7 @@ test('SIGKILL of faultnet takes the program, its children and the namespace with
     '-c',
     'sleep 1000 & sleep 1000 & echo ready; wait',
   ]);
-  await new Promise<void>((resolve) => {
-    child.stdout!.on('data', (d: string) => {
-      if (d.includes('ready')) resolve();
-    });
-  });
+  await printed(child, 'ready');
   assert.equal(systemState().launchers, before.launchers + 2, 'launcher and namespace init are running');
   child.kill('SIGKILL');
   await done;

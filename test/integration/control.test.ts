@@ -3,7 +3,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { faultnet, startFaultnet } from './harness.js';
+import { faultnet, printed, startFaultnet } from './harness.js';
 
 test('faultnet policy set switches the policy of a running network, and the traffic feels it', async () => {
   const dir = tmpdir();
@@ -64,11 +64,7 @@ test('faultnet policy list and set with an unknown name', async () => {
     'echo ready; exec sleep 1000',
   ]);
   // The control socket listens before the program starts: "ready" means it is there.
-  await new Promise<void>((resolve) => {
-    child.stdout!.on('data', (d: string) => {
-      if (d.includes('ready')) resolve();
-    });
-  });
+  await printed(child, 'ready');
   const list = await faultnet(['policy', 'list', '--attach', socket]);
   assert.equal(list.code, 0, list.stderr);
   assert.equal(list.stdout, '* cli\n');

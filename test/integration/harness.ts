@@ -35,6 +35,21 @@ export function startFaultnet(
   return { child, done };
 }
 
+/** Resolves once `child` has printed `text` on stdout: the program's own readiness signal. */
+export function printed(child: ChildProcess, text: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let seen = '';
+    const onData = (d: string) => {
+      seen += d;
+      if (seen.includes(text)) {
+        child.stdout!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+  });
+}
+
 export function faultnet(args: readonly string[], input?: string): Promise<RunResult> {
   return startFaultnet(args, input).done;
 }

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { faultnet, udpEcho } from './harness.js';
+import { clientScript, faultnet, udpEcho } from './harness.js';
 
-const CLIENT = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'test',
-  'integration',
-  'clients',
-  'udp_echo_client.py',
-);
+const CLIENT = clientScript('udp_echo_client.py');
 
 for (const [family, gateway, overhead] of [
   [4, '10.0.2.2', 28],
