@@ -17,7 +17,15 @@ export interface NativeAddon {
   ): ReaderHandle;
   stopReader(handle: ReaderHandle): void;
   setReaderUnref(handle: ReaderHandle, unref: boolean): void;
+  /** A thread that writes queued packets to `fd` in order; see tun.c. */
+  startWriter(fd: number): WriterHandle;
+  /** Copies one packet into the writer's queue (waits while it is full); false once stopped. */
+  writerPush(handle: WriterHandle, buf: Uint8Array, off: number, len: number): boolean;
+  /** Writes out what is queued, ends the thread; returns the count of failed writes. */
+  stopWriter(handle: WriterHandle): number;
 }
+
+export type WriterHandle = { readonly __writer: unique symbol };
 
 export type ReaderHandle = { readonly __reader: unique symbol };
 

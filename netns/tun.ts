@@ -1,20 +1,24 @@
-import { closeSync, writeSync } from 'node:fs';
-import { loadAddon, type ReaderHandle } from './addon.js';
+import { closeSync } from 'node:fs';
+import { loadAddon, type ReaderHandle, type WriterHandle } from './addon.js';
 
 /** Called once per batch: packet i is slab[meta[2i] .. meta[2i] + meta[2i+1]). Copy what you keep. */
-export type BatchHandler = (slab: Buffer, meta: Int32Array, count: number) => void;
+export type BatchHandler = (slab: Uint8Array, meta: Int32Array, count: number) => void;
 
 const MAX_BATCH = 256;
 
 /**
- * A TUN device's file descriptor: batched reads from the event loop, synchronous writes.
- * Writes never block: a TUN write hands the packet to the kernel's receive path.
+ * A TUN device's file descriptor: batched reads on the event loop, writes queued to a writer
+ * thread (a TUN write runs the namespace's whole receive path, too slow for the event loop).
  */
 export class Tun {
   private reader: ReaderHandle | undefined;
+  private readonly writer: WriterHandle;
   private closed = false;
   readonly slab: Buffer;
+  /** The slab as a plain Uint8Array: its `slice` copies, unlike Buffer's. */
+  private readonly bytes: Uint8Array;
   readonly meta = new Int32Array(MAX_BATCH * 2);
+  /** Packets given to `write` after close, or too large for the device. */
   writeErrors = 0;
 
   constructor(
@@ -23,6 +27,8 @@ export class Tun {
   ) {
     // Room for a full batch of MTU-sized packets, at least 4 of the largest.
     this.slab = Buffer.alloc(Math.max(mtu * 4, Math.min(MAX_BATCH * (mtu + 8), 4 << 20)));
+    this.bytes = new Uint8Array(this.slab.buffer, this.slab.byteOffset, this.slab.length);
+    this.writer = loadAddon().startWriter(fd);
   }
 
   static open(nsPath: string | null, name: string, mtu: number): Tun {
@@ -33,7 +39,7 @@ export class Tun {
     if (this.reader || this.closed) return;
     this.reader = loadAddon().startReader(this.fd, this.slab, this.meta, this.mtu, (count, error) => {
       if (error !== undefined) onError(error);
-      else onBatch(this.slab, this.meta, count);
+      else onBatch(this.bytes, this.meta, count);
     });
   }
 
@@ -42,14 +48,9 @@ export class Tun {
     if (this.reader) loadAddon().setReaderUnref(this.reader, true);
   }
 
+  /** Queues one packet (copied); never throws. */
   write(buf: Uint8Array, off: number, len: number): void {
-    if (this.closed) return;
-    try {
-      writeSync(this.fd, buf, off, len);
-    } catch {
-      // The namespace side may already be gone, or the packet malformed: count, never throw.
-      this.writeErrors++;
-    }
+    if (this.closed || !loadAddon().writerPush(this.writer, buf, off, len)) this.writeErrors++;
   }
 
   close(): void {
@@ -57,6 +58,7 @@ export class Tun {
     this.closed = true;
     if (this.reader) loadAddon().stopReader(this.reader);
     this.reader = undefined;
+    this.writeErrors += loadAddon().stopWriter(this.writer);
     // The reader's uv_poll handle closes on the next loop turn; closing the fd now is safe
     // because the poll was stopped first.
     closeSync(this.fd);

@@ -18,6 +18,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <node_api.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,12 +291,192 @@ static napi_value set_unref(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * The TUN writer thread. A write to a TUN runs the namespace's receive path (and often wakes and
+ * switches to the receiving program) inside the write() call: on the event loop thread that
+ * stalled everything else. JS copies each packet into a ring; this thread writes them out in
+ * order. A full ring makes the caller wait (backpressure, like a full device queue).
+ */
+typedef struct {
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t not_empty;
+  pthread_cond_t not_full;
+  uint8_t *ring;
+  size_t size;
+  size_t head; /* next byte to write out */
+  size_t tail; /* next byte to fill */
+  size_t used;
+  int fd;
+  int stopping;
+  uint64_t errors;
+} writer_t;
+
+#define WRITER_RING_BYTES (8u << 20)
+#define RECORD_HEADER 4u
+
+static size_t record_size(size_t len) { return (RECORD_HEADER + len + 7u) & ~(size_t)7u; }
+
+static void *writer_main(void *arg) {
+  writer_t *w = arg;
+  uint8_t *packet = malloc(65536 + 64);
+  pthread_mutex_lock(&w->lock);
+  for (;;) {
+    while (w->used == 0 && !w->stopping) pthread_cond_wait(&w->not_empty, &w->lock);
+    if (w->used == 0 && w->stopping) break;
+    uint32_t len;
+    memcpy(&len, w->ring + w->head, RECORD_HEADER);
+    if (len == 0) {
+      /* Padding: records never wrap, one that did not fit at the end starts at 0 (see push). */
+      w->used -= w->size - w->head;
+      w->head = 0;
+      continue;
+    }
+    size_t rec = record_size(len);
+    memcpy(packet, w->ring + w->head + RECORD_HEADER, len);
+    w->head = (w->head + rec) % w->size;
+    w->used -= rec;
+    pthread_cond_signal(&w->not_full);
+    pthread_mutex_unlock(&w->lock);
+    ssize_t n;
+    do n = write(w->fd, packet, len);
+    while (n < 0 && errno == EINTR);
+    pthread_mutex_lock(&w->lock);
+    if (n < 0) w->errors++;
+  }
+  pthread_mutex_unlock(&w->lock);
+  free(packet);
+  return NULL;
+}
+
+static void finalize_writer(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  writer_t *w = data;
+  pthread_mutex_lock(&w->lock);
+  int running = !w->stopping;
+  w->stopping = 1;
+  pthread_cond_signal(&w->not_empty);
+  pthread_mutex_unlock(&w->lock);
+  if (running) pthread_join(w->thread, NULL);
+  free(w->ring);
+  free(w);
+}
+
+static writer_t *get_writer(napi_env env, napi_value v) {
+  writer_t *w = NULL;
+  if (napi_get_value_external(env, v, (void **)&w) != napi_ok) {
+    napi_throw_type_error(env, NULL, "not a writer handle");
+    return NULL;
+  }
+  return w;
+}
+
+static napi_value start_writer(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  napi_get_value_int32(env, argv[0], &fd);
+  writer_t *w = calloc(1, sizeof *w);
+  w->size = WRITER_RING_BYTES;
+  w->ring = malloc(w->size);
+  w->fd = fd;
+  pthread_mutex_init(&w->lock, NULL);
+  pthread_cond_init(&w->not_empty, NULL);
+  pthread_cond_init(&w->not_full, NULL);
+  if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+    free(w->ring);
+    free(w);
+    return throw_errno(env, "pthread_create", errno);
+  }
+  napi_value handle;
+  napi_create_external(env, w, finalize_writer, NULL, &handle);
+  return handle;
+}
+
+/* write(handle, buffer, offset, length): queues one packet; returns false once stopped. */
+static napi_value writer_push(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  writer_t *w = get_writer(env, argv[0]);
+  if (!w) return NULL;
+  napi_typedarray_type tt;
+  size_t blen, boff;
+  void *data;
+  napi_value ab;
+  if (napi_get_typedarray_info(env, argv[1], &tt, &blen, &data, &ab, &boff) != napi_ok || tt != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "write: expected a Uint8Array");
+    return NULL;
+  }
+  int32_t off, len;
+  napi_get_value_int32(env, argv[2], &off);
+  napi_get_value_int32(env, argv[3], &len);
+  napi_value result;
+  if (off < 0 || len <= 0 || (size_t)off + (size_t)len > blen || len > 65536) {
+    napi_get_boolean(env, false, &result);
+    return result;
+  }
+  size_t rec = record_size((size_t)len);
+  pthread_mutex_lock(&w->lock);
+  for (;;) {
+    if (w->stopping) break;
+    size_t tail_room = w->size - w->tail;
+    size_t need = rec <= tail_room ? rec : tail_room + rec;
+    if (w->used + need <= w->size) {
+      if (rec > tail_room) {
+        /* Pad to the end so the record starts at 0 and never wraps; records are 8-byte
+         * aligned, so the padding always has room for its zero header. */
+        uint32_t zero = 0;
+        memcpy(w->ring + w->tail, &zero, RECORD_HEADER);
+        w->used += tail_room;
+        w->tail = 0;
+      }
+      uint32_t l = (uint32_t)len;
+      memcpy(w->ring + w->tail, &l, RECORD_HEADER);
+      memcpy(w->ring + w->tail + RECORD_HEADER, (uint8_t *)data + off, (size_t)len);
+      w->tail = (w->tail + rec) % w->size;
+      w->used += rec;
+      pthread_cond_signal(&w->not_empty);
+      break;
+    }
+    pthread_cond_wait(&w->not_full, &w->lock);
+  }
+  int ok = !w->stopping;
+  pthread_mutex_unlock(&w->lock);
+  napi_get_boolean(env, ok, &result);
+  return result;
+}
+
+/* stopWriter(handle): writes out what is queued, then ends the thread. */
+static napi_value stop_writer(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  writer_t *w = get_writer(env, argv[0]);
+  if (!w) return NULL;
+  pthread_mutex_lock(&w->lock);
+  int running = !w->stopping;
+  w->stopping = 1;
+  pthread_cond_broadcast(&w->not_empty);
+  pthread_cond_broadcast(&w->not_full);
+  pthread_mutex_unlock(&w->lock);
+  if (running) pthread_join(w->thread, NULL);
+  napi_value errors;
+  napi_create_double(env, (double)w->errors, &errors);
+  return errors;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"openTun", NULL, open_tun, NULL, NULL, NULL, napi_default, NULL},
       {"startReader", NULL, start_reader, NULL, NULL, NULL, napi_default, NULL},
       {"stopReader", NULL, stop_reader, NULL, NULL, NULL, napi_default, NULL},
       {"setReaderUnref", NULL, set_unref, NULL, NULL, NULL, napi_default, NULL},
+      {"startWriter", NULL, start_writer, NULL, NULL, NULL, napi_default, NULL},
+      {"writerPush", NULL, writer_push, NULL, NULL, NULL, napi_default, NULL},
+      {"stopWriter", NULL, stop_writer, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

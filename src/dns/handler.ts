@@ -106,7 +106,8 @@ export class DnsHandler {
    */
   handle(query: Uint8Array, reply: (response: Uint8Array) => void, transport: DnsTransport = 'udp'): void {
     if (this.closed) return;
-    const parsed = parseQuery(query.slice());
+    // new Uint8Array copies for any typed array (Buffer#slice would not).
+    const parsed = parseQuery(new Uint8Array(query));
     if (parsed === null) return;
     if (typeof parsed === 'number') {
       reply(headerOnlyAnswer(query, parsed));

@@ -9,7 +9,10 @@ import { TimerHeap } from './timer-heap.js';
 export type { FaultPacket } from './lane.js';
 
 export interface FaultEngineOptions {
-  /** Called for every packet that leaves the engine, in release order; it owns `data` from then on. */
+  /**
+   * Called for every packet that leaves the engine, in release order. `data` is valid during the
+   * call only: it may be the submitter's own buffer (a packet that was not held), so use or copy it.
+   */
   readonly onRelease: (direction: Direction, data: Uint8Array, flowId: number) => void;
   readonly counters: FaultCounters;
 }
@@ -207,10 +210,9 @@ export class FaultEngine {
       this.counters[direction].duplicated += copies;
       counters.duplicated += copies;
     }
-    // Copies are cut before the original is handed on (onRelease owns what it gets); the bytes
-    // are equal, so which buffer leaves first does not matter.
+    // Every copy is the same borrowed buffer: a held one is copied when it is queued, and one
+    // released now is used by onRelease before the next is handed on.
     for (let i = copies; i >= 0; i--) {
-      const copy = i === 0 ? data : data.slice();
       ctx.now = now;
       ctx.size = data.length;
       ctx.lane = lane;
@@ -224,11 +226,11 @@ export class FaultEngine {
         }
       }
       if (!kept) this.drop(direction, counters, ctx.cause);
-      else if (!ctx.hold) this.schedule(direction, copy, flowId, ruleId, lane, counters, now, ctx.time);
+      else if (!ctx.hold) this.schedule(direction, data, flowId, ruleId, lane, counters, now, ctx.time);
       else
         this.schedule(
           direction,
-          copy,
+          data,
           flowId,
           ruleId,
           lane,
@@ -307,7 +309,9 @@ export class FaultEngine {
   ): HeldPacket {
     const entry = this.pool.pop() ?? new HeldPacket();
     entry.direction = direction;
-    entry.data = data;
+    // Submitters lend their buffers (the TUN slab, the stack's output buffer): a held packet
+    // needs its own copy.
+    entry.data = new Uint8Array(data);
     entry.flowId = flowId;
     entry.ruleId = ruleId;
     entry.lane = lane;

@@ -119,17 +119,15 @@ export class Router {
     return Math.min(this.engine.nextDeadline(), this.tcp.nextDeadline());
   }
 
-  /** TCP output: the stack's buffer is reused after this returns, so the packet is copied. */
+  /** TCP output, in the stack's reused buffer: lent to the engine like everything else. */
   tcpOutput(packet: Uint8Array, len: number): void {
-    const copy = new Uint8Array(len);
-    copy.set(packet.subarray(0, len));
-    this.toNamespace(copy, this.tcp.now);
+    this.toNamespace(packet.subarray(0, len), this.tcp.now);
   }
 
   /** A connection's host side could not be reached: ICMP unreachable for its SYN. */
   unreachable(syn: Uint8Array): void {
     const len = buildUnreachable(syn, this.scratch);
-    if (len > 0) this.toNamespace(this.scratch.slice(0, len), performance.now());
+    if (len > 0) this.toNamespace(this.scratch.subarray(0, len), performance.now());
   }
 
   /** A TCP connection ended: its flow goes (a late segment would make a new one). */
@@ -152,7 +150,7 @@ export class Router {
     if (flow) this.removeFlow(flow);
   }
 
-  /** One uplink packet (borrowed: copied if the pipeline keeps it). */
+  /** One uplink packet, valid during the call only. */
   fromNamespace(buf: Uint8Array, off: number, len: number, now: number): void {
     const info = this.info;
     if (classifyPacket(buf, off, len, info) !== true) {
@@ -163,13 +161,11 @@ export class Router {
     flow.packetsUp++;
     flow.bytesUp += len;
     flow.lastActive = now;
-    // A copy the engine may hold: `buf` is the TUN slab (and Buffer#slice would not copy).
-    const data = new Uint8Array(len);
-    data.set(buf.subarray(off, off + len));
-    this.engine.submit('uplink', data, flow.id, flow, now);
+    // Lent: the engine copies the packets it holds.
+    this.engine.submit('uplink', buf.subarray(off, off + len), flow.id, flow, now);
   }
 
-  /** One downlink packet built by the stack or egress (owned by the router from here). */
+  /** One downlink packet built by the stack or egress, valid during the call only. */
   toNamespace(packet: Uint8Array, now: number): void {
     const info = this.info;
     if (classifyPacket(packet, 0, packet.length, info) !== true) {
@@ -259,7 +255,7 @@ export class Router {
       return;
     }
     this.counters.echoReplies++;
-    this.toNamespace(this.scratch.slice(0, len), now);
+    this.toNamespace(this.scratch.subarray(0, len), now);
   }
 
   private udpUp(data: Uint8Array, info: PacketInfo, flow: Flow, now: number): void {
@@ -301,7 +297,8 @@ export class Router {
       ep = this.udp.endpoint(info.family, flow.localAddress, flow.localAddressBytes(), flow.localPort, now);
       flow.attachment = ep;
     }
-    ep.send(flow.remoteAddress, flow.remotePort, payload, now);
+    // dgram sends asynchronously, and `data` is only lent to us.
+    ep.send(flow.remoteAddress, flow.remotePort, Buffer.from(payload), now);
   }
 
   /** A datagram from a host socket back to the namespace endpoint of `endpoint`. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { eventually, faultnet, printed, startFaultnet, systemState } from './harness.js';
+import { eventually, faultnet, launchersOf, printed, startFaultnet, systemState } from './harness.js';
 
 test('bad input: exit 2, one line naming the flag, nothing started', async () => {
   const before = systemState();
@@ -86,7 +86,7 @@ test('SIGINT and SIGTERM reach the program, and everything is cleaned up', async
   }
 });
 
-test('SIGKILL of faultnet takes the program, its children and the namespace with it', async () => {
+test('SIGKILL of faultnet takes the program, its children and the namespace with it', async (t) => {
   const before = systemState();
   const { child, done } = startFaultnet([
     'run',
@@ -95,11 +95,13 @@ test('SIGKILL of faultnet takes the program, its children and the namespace with
     '-c',
     'sleep 1000 & sleep 1000 & echo ready; wait',
   ]);
+  t.after(() => child.kill('SIGKILL'));
   await printed(child, 'ready');
-  assert.equal(systemState().launchers, before.launchers + 2, 'launcher and namespace init are running');
+  const mine = () => launchersOf(child.pid!);
+  assert.equal(mine(), 2, 'its launcher and namespace init are running');
   child.kill('SIGKILL');
   await done;
   // The kernel delivers the parent-death signals asynchronously: wait for them with a bound.
-  assert.ok(await eventually(() => systemState().launchers === before.launchers, 5000), 'launchers gone');
+  assert.ok(await eventually(() => mine() === 0, 5000), 'launchers gone');
   assert.deepEqual(systemState(), before);
 });

@@ -80,6 +80,12 @@ export function systemState(): SystemState {
   return { launchers, sleepers, netns, links };
 }
 
+/** Launcher processes (the launcher and the namespace init) of the faultnet with this pid. */
+export function launchersOf(faultnetPid: number): number {
+  const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+  return ps.split('\n').filter((l) => l.includes(`faultnet-launch --parent ${faultnetPid} `)).length;
+}
+
 /** Polls `check` every 20 ms until it holds or `ms` pass: for state the kernel tears down asynchronously. */
 export async function eventually(check: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
