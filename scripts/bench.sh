@@ -297,6 +297,9 @@ if [[ $PROFILE != 0 ]]; then
 fi
 
 node -e 'const os = require("node:os"); const f = process.argv[1]; const m = JSON.parse(require("node:fs").readFileSync(f, "utf8")); m.loadAverageAtEnd = os.loadavg(); require("node:fs").writeFileSync(f, JSON.stringify(m));' "$RESULTS/machine.json"
-node "$HELPERS/report.mjs" "$RESULTS" "$ARTIFACT" || die "report failed"
+if ! node "$HELPERS/report.mjs" "$RESULTS" "$ARTIFACT"; then
+  mkdir -p artifacts && cp -r "$RESULTS" "artifacts/bench-$STAMP-results"
+  die "report failed; the raw results are in artifacts/bench-$STAMP-results"
+fi
 echo
 echo "Raw results: $ARTIFACT"

@@ -1,7 +1,7 @@
 // Turns the result files of one bench.sh run into the Markdown table (stdout) and the raw JSON
 // artifact. Usage: node report.mjs <results dir> <artifact.json>
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const [dir, artifact] = process.argv.slice(2);
 const CONTENDERS = ['faultnet', 'slirp4netns', 'veth'];
@@ -255,5 +255,6 @@ for (const key of profiles) {
 }
 
 if (existsSync(artifact)) throw new Error(`report.mjs: ${artifact} exists`);
+mkdirSync(dirname(artifact), { recursive: true });
 writeFileSync(artifact, `${JSON.stringify({ machine, summary, raw }, null, 2)}\n`);
 console.log(lines.join('\n'));

@@ -132,7 +132,7 @@ const TOP_FLOWS = 10;
 const TCP_CONNECT_TIMEOUT_MS = 20_000;
 
 function tcpConfigFor(o: ResolvedOptions): Partial<TcpConfig> {
-  return { mtu: o.mtu };
+  return { mtu: o.mtu, tailLossProbe: true };
 }
 
 /** Looks up registered policies by name; throws OptionError naming `field` for an unknown one. */

@@ -67,6 +67,7 @@ export class TcpEgress {
     const host = this.target(conn);
     if (host === null) {
       this.counters.refused++;
+      conn.onClose = () => this.onClosed(conn);
       conn.refuse();
       return;
     }
@@ -106,8 +107,11 @@ export class TcpEgress {
       clearTimeout(timer);
       this.sockets.delete(socket);
     });
+    // Until the host connect succeeds; refused, unreachable or timed out, the flow goes too.
     conn.onClose = () => {
-      if (!connected) socket.destroy();
+      if (connected) return;
+      socket.destroy();
+      this.onClosed(conn);
     };
   }
 

@@ -81,7 +81,10 @@ test('--no-host-loopback: 10.0.2.2 refuses even an open host port at once', asyn
     ]);
     assert.equal(r.code, 7, r.stderr);
     assert.ok(Number(r.stdout) < 1, `refused after ${r.stdout} s`);
-    assert.match(await connectError('10.0.2.2', server.port, ['--no-host-loopback']), /ConnectionRefusedError/);
+    assert.match(
+      await connectError('10.0.2.2', server.port, ['--no-host-loopback']),
+      /ConnectionRefusedError/,
+    );
   } finally {
     server.close();
   }

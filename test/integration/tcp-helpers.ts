@@ -114,9 +114,13 @@ export class ControlledRun {
 
   static start(args: readonly string[], script: string): ControlledRun {
     const controlPath = join(tmpdir(), `faultnet-tcp-${process.pid}-${Date.now()}.sock`);
-    const child = spawn(process.execPath, [FAULTNET, 'run', '--control', controlPath, ...args, '--', 'sh', '-c', script], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [FAULTNET, 'run', '--control', controlPath, ...args, '--', 'sh', '-c', script],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     return new ControlledRun(child, controlPath);
   }
 
@@ -198,7 +202,13 @@ export interface ChurnResult {
  */
 export async function churn(clientPath: string, echoPort: number, seconds: number): Promise<ChurnResult> {
   const churnCmd = (s: number) => `python3 ${clientPath} churn 10.0.2.2 ${echoPort} 1000 ${s}`;
-  const run = ControlledRun.start([], `${churnCmd(3)}; echo warm; read x; ${churnCmd(seconds)}; echo churned; read x`);
+  // The program closes first, so its kernel keeps each port in TIME_WAIT for 60 s: more than the
+  // ephemeral range holds at this rate. tcp_tw_reuse lets connect() take such ports again (and
+  // so exercises the stack's RFC 6191 TIME_WAIT reuse).
+  const run = ControlledRun.start(
+    [],
+    `sysctl -qw net.ipv4.tcp_tw_reuse=1; ${churnCmd(3)}; echo warm; read x; ${churnCmd(seconds)}; echo churned; read x`,
+  );
   try {
     await run.waitFor('warm');
     const flowsAfterWarmUp = await run.tcpFlowsSettle(0, 5000);

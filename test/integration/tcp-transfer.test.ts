@@ -92,7 +92,9 @@ for (const mtu of [1500, 65520]) {
   test(`MTU ${mtu}: 20 MB down and up under --loss 5% --reorder 5% --duplicate 2%, byte-exact`, async (t) => {
     const down = await download(mtu, 'small.bin', FAULTS);
     const up = await upload(mtu, 'small.bin', FAULTS);
-    t.diagnostic(`under faults: download ${down.mbps.toFixed(1)} Mbit/s, upload ${up.mbps.toFixed(1)} Mbit/s`);
+    t.diagnostic(
+      `under faults: download ${down.mbps.toFixed(1)} Mbit/s, upload ${up.mbps.toFixed(1)} Mbit/s`,
+    );
     assert.equal(down.sha, payloads.sha256['small.bin']);
     assert.equal(up.bytes, 20 * MB);
     assert.equal(up.sha, payloads.sha256['small.bin']);

@@ -13,7 +13,11 @@ test('1,000 connections a second for 60 s: no flow or memory leak', async (t) =>
     t.diagnostic(
       `${r.report.ok} connections in ${r.report.seconds} s; RSS ${(r.rssAfterWarmUpKiB / 1024).toFixed(1)} -> ${(r.rssAfterKiB / 1024).toFixed(1)} MiB`,
     );
-    assert.deepEqual({ ok: r.report.ok, failed: r.report.failed }, { ok: 60_000, failed: 0 }, r.report.error ?? '');
+    assert.deepEqual(
+      { ok: r.report.ok, failed: r.report.failed },
+      { ok: 60_000, failed: 0 },
+      r.report.error ?? '',
+    );
     assert.ok(r.report.seconds < 66, `paced at 1,000/s: took ${r.report.seconds} s`);
     assert.equal(r.flowsAfterWarmUp, 0);
     assert.equal(r.flowsAfter, 0);
