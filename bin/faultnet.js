@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-// The TUI registers itself with the CLI first: tui/ depends on src/, never the reverse.
-import '../dist/tui/launch.js';
-import '../dist/src/cli/main.js';
+import { hideBin, runCli } from '../dist/src/cli/main.js';
+import { setTuiLauncher } from '../dist/src/cli/tui-launcher.js';
+
+// tui/ depends on src/, never the reverse: the TUI (ink, react: slow to load) is plugged in
+// here, and loaded only when a command shows it.
+setTuiLauncher(async (launch) => (await import('../dist/tui/launch.js')).launch(launch));
+await runCli(hideBin(process.argv));

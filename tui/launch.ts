@@ -1,9 +1,10 @@
-import { setTuiLauncher } from '../src/cli/tui-launcher.js';
+import type { TuiLaunch } from '../src/cli/tui-launcher.js';
 import { ControlClient } from '../src/control/client.js';
 import { runTui } from './app.js';
 import { controlBackend } from './control-backend.js';
 
-setTuiLauncher(async ({ socketPath, logPath, title, signal }) => {
+/** Shows the TUI of the network behind `socketPath` until the user quits. */
+export async function launch({ socketPath, logPath, title, signal }: TuiLaunch): Promise<void> {
   const client = await ControlClient.connect(socketPath);
   await runTui({
     backend: controlBackend(client),
@@ -12,4 +13,4 @@ setTuiLauncher(async ({ socketPath, logPath, title, signal }) => {
     ...(signal === undefined ? {} : { signal }),
     onQuit: () => client.close(),
   });
-});
+}

@@ -16,6 +16,16 @@ function usageFailure(message: string): never {
   process.exit(2);
 }
 
+/** Runs the CLI on `argv` (without node and the script); bin/faultnet.js calls it. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await main(argv);
+  } catch (err) {
+    process.stderr.write(`faultnet: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const parser: Argv = yargs(argv)
     .scriptName('faultnet')
@@ -98,7 +108,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(hideBin(process.argv)).catch((err: unknown) => {
-  process.stderr.write(`faultnet: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+export { hideBin };

@@ -15,7 +15,7 @@ import {
   validateRunRecord,
   withPolicy,
 } from '../../src/api/index.js';
-import { eventually, pingMedian, systemState } from './harness.js';
+import { eventually, pingMedian, settledState, systemState } from './harness.js';
 
 const HOSTS = { 'svc.test': '10.0.2.2' };
 
@@ -172,7 +172,7 @@ test('two networks side by side: own policies, own traffic, own counters', async
 });
 
 test('bad options are rejected with the field path before any namespace is made', async () => {
-  const before = systemState();
+  const before = await settledState();
   clearPolicies();
   const cases: Array<[unknown, RegExp]> = [
     [{ mtu: 100 }, /^options\.mtu: /],

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { eventually, faultnet, launchersOf, printed, startFaultnet, systemState } from './harness.js';
+import {
+  eventually,
+  faultnet,
+  launchersOf,
+  printed,
+  settledState,
+  startFaultnet,
+  systemState,
+} from './harness.js';
 
 test('bad input: exit 2, one line naming the flag, nothing started', async () => {
-  const before = systemState();
+  const before = await settledState();
   const cases: Array<[string[], RegExp]> = [
     [['run', '--bogus', '--', 'true'], /bogus/],
     [['run', 'true'], /--/],
@@ -63,7 +71,7 @@ test("stdin and stdout are the program's own", async () => {
 });
 
 async function signalRun(signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string }> {
-  const before = systemState();
+  const before = await settledState();
   const { child, done } = startFaultnet([
     'run',
     '--',
@@ -87,7 +95,7 @@ test('SIGINT and SIGTERM reach the program, and everything is cleaned up', async
 });
 
 test('SIGKILL of faultnet takes the program, its children and the namespace with it', async (t) => {
-  const before = systemState();
+  const before = await settledState();
   const { child, done } = startFaultnet([
     'run',
     '--',

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ZoneServer } from './dns-zone.js';
-import { clientScript, faultnet, pingMedian, systemState, timestampEcho, udpSink } from './harness.js';
+import {
+  clientScript,
+  faultnet,
+  pingMedian,
+  settledState,
+  systemState,
+  timestampEcho,
+  udpSink,
+} from './harness.js';
 
 const PING200 = ['ping', '-c', '200', '-i', '0.005', '-W', '2', '10.0.2.2'];
 
@@ -146,7 +154,7 @@ test("a hostname-targeted rule affects only that name's flows", async () => {
 });
 
 test('bad fault flags: exit 2 naming the flag, nothing started', async () => {
-  const before = systemState();
+  const before = await settledState();
   for (const [args, flag] of [
     [['--loss', '150%'], '--loss'],
     [['--latency', '20'], '--latency'],

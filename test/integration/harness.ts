@@ -80,6 +80,15 @@ export function systemState(): SystemState {
   return { launchers, sleepers, netns, links };
 }
 
+/**
+ * The state to compare against after a test: taken once no faultnet launcher is left from an
+ * earlier test (their parent-death signals arrive asynchronously), within a bound.
+ */
+export async function settledState(): Promise<SystemState> {
+  await eventually(() => systemState().launchers === 0, 5000);
+  return systemState();
+}
+
 /** Launcher processes (the launcher and the namespace init) of the faultnet with this pid. */
 export function launchersOf(faultnetPid: number): number {
   const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });

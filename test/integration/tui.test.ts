@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FAULTNET, systemState } from './harness.js';
+import { FAULTNET, settledState, systemState } from './harness.js';
 
 const session = `faultnet-tui-${process.pid}`;
 
@@ -37,7 +37,7 @@ function sessionAlive(): boolean {
 }
 
 test('the TUI in tmux: counters move, a key switches the policy and the measured delay follows, q leaves nothing', async (t) => {
-  const before = systemState();
+  const before = await settledState();
   const file = join(tmpdir(), `faultnet-tui-${process.pid}.yaml`);
   writeFileSync(file, 'calm:\n  description: no faults\nslow:\n  latency: 40ms\n');
   const command = [
