@@ -23,6 +23,17 @@ const UNREACHABLE = new Set([
 ]);
 const READ_CHUNK = 256 * 1024;
 
+/**
+ * Every host socket reads into this one buffer (`onread`): the callback copies the bytes into the
+ * connection's send buffer before the next read, so no read allocates.
+ */
+const HOST_READ_BUFFER = Buffer.alloc(256 * 1024);
+
+/** Where a host socket's bytes go; set once the connection is spliced. False pauses the socket. */
+interface HostReader {
+  deliver(buf: Uint8Array, n: number): boolean;
+}
+
 export interface TcpEgressCounters {
   opened: number;
   refused: number;
@@ -71,7 +82,14 @@ export class TcpEgress {
       conn.refuse();
       return;
     }
-    const socket = connect({ host, port: conn.localPort, allowHalfOpen: true, noDelay: true });
+    const reader: HostReader = { deliver: () => true };
+    const socket = connect({
+      host,
+      port: conn.localPort,
+      allowHalfOpen: true,
+      noDelay: true,
+      onread: { buffer: HOST_READ_BUFFER, callback: (n, buf) => reader.deliver(buf, n) },
+    });
     this.sockets.add(socket);
     let connected = false;
     const timer = setTimeout(() => {
@@ -85,7 +103,7 @@ export class TcpEgress {
       clearTimeout(timer);
       this.counters.opened++;
       this.counters.active++;
-      this.splice(conn, socket);
+      this.splice(conn, socket, reader);
       conn.accept();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -115,7 +133,7 @@ export class TcpEgress {
     };
   }
 
-  private splice(conn: Connection, socket: Socket): void {
+  private splice(conn: Connection, socket: Socket, reader: HostReader): void {
     let hostToNs: Buffer | null = null;
     let hostEnded = false;
     let nsFin = false;
@@ -148,13 +166,13 @@ export class TcpEgress {
       nsFin = true;
       pumpToHost();
     };
-    socket.on('data', (data: Buffer) => {
-      const n = conn.write(data);
-      if (n < data.length) {
-        hostToNs = data.subarray(n);
-        socket.pause();
-      }
-    });
+    reader.deliver = (buf, n) => {
+      const taken = conn.write(buf, 0, n);
+      if (taken === n) return true;
+      // The shared read buffer is reused by the next read: keep the rest, and pause.
+      hostToNs = Buffer.from(buf.subarray(taken, n));
+      return false;
+    };
     conn.onWritable = pumpToNs;
     socket.on('end', () => {
       hostEnded = true;

@@ -18,17 +18,22 @@ const LANES_PER_FOLD = 1 << 20;
 // Below this length the byte loop is as fast as setting up the lane loop.
 const LANE_THRESHOLD = 32;
 
-// One cached lane view: packet buffers come from a few slabs, so the view is almost always reused
-// and the hot path allocates nothing.
-let laneBuffer: ArrayBufferLike | null = null;
-let lanes: Uint32Array = new Uint32Array(0);
+// A few cached lane views: packets live in a few slabs (the TUN read slab, the stack's output
+// buffer, ...), used in turn, so views are almost always reused and the hot path allocates nothing.
+const CACHED_VIEWS = 4;
+const laneBuffers: (ArrayBufferLike | null)[] = new Array(CACHED_VIEWS).fill(null);
+const laneViews: Uint32Array[] = Array.from({ length: CACHED_VIEWS }, () => new Uint32Array(0));
+let nextVictim = 0;
 
 function lanesFor(buffer: ArrayBufferLike, endLane: number): Uint32Array {
-  if (buffer !== laneBuffer || endLane > lanes.length) {
-    laneBuffer = buffer;
-    lanes = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+  for (let i = 0; i < CACHED_VIEWS; i++) {
+    if (laneBuffers[i] === buffer && endLane <= laneViews[i]!.length) return laneViews[i]!;
   }
-  return lanes;
+  const slot = nextVictim;
+  nextVictim = (nextVictim + 1) % CACHED_VIEWS;
+  laneBuffers[slot] = buffer;
+  laneViews[slot] = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+  return laneViews[slot]!;
 }
 
 function fold16(sum: number): number {
