@@ -8,6 +8,9 @@ import { TimerHeap } from './timer-heap.js';
 
 export type { FaultPacket } from './lane.js';
 
+/** Room for a full-size Ethernet packet, so most stores are allocated once. */
+const MIN_STORE = 2048;
+
 export interface FaultEngineOptions {
   /**
    * Called for every packet that leaves the engine, in release order. `data` is valid during the
@@ -310,8 +313,10 @@ export class FaultEngine {
     const entry = this.pool.pop() ?? new HeldPacket();
     entry.direction = direction;
     // Submitters lend their buffers (the TUN slab, the stack's output buffer): a held packet
-    // needs its own copy.
-    entry.data = new Uint8Array(data);
+    // needs its own copy, in its entry's reused store.
+    if (entry.store.length < data.length) entry.store = new Uint8Array(Math.max(data.length, MIN_STORE));
+    entry.store.set(data);
+    entry.data = entry.store.subarray(0, data.length);
     entry.flowId = flowId;
     entry.ruleId = ruleId;
     entry.lane = lane;

@@ -17,6 +17,8 @@ const EMPTY = new Uint8Array(0);
 /** A packet waiting in the timer heap; pooled by the engine, so never kept by anyone else. */
 export class HeldPacket implements FaultPacket, TimerEntry {
   data: Uint8Array = EMPTY;
+  /** The bytes behind `data`, kept across reuse from the pool so holding rarely allocates. */
+  store: Uint8Array = EMPTY;
   flowId = 0;
   ruleId = -1;
   enqueuedAt = 0;
