@@ -30,36 +30,46 @@ async function startUpstream(host: '127.0.0.1' | '::1', answer: Answerer): Promi
     if (packet === null) return null;
     return dnsPacket.encode({ type: 'response', id: query.id, questions: query.questions, ...packet });
   };
-  const udp = createSocket(host === '::1' ? 'udp6' : 'udp4');
-  udp.on('message', async (message, from) => {
-    const response = await respond(message, 'udp');
-    if (response !== null) udp.send(response, from.port, from.address);
-  });
-  udp.bind(0, host);
-  await once(udp, 'listening');
-  const port = udp.address().port;
-  const tcp = createServer((socket) => {
-    let buffered = Buffer.alloc(0);
-    socket.on('data', async (chunk) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-        const message = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
-        buffered = buffered.subarray(2 + message.length);
-        const response = await respond(message, 'tcp');
-        if (response !== null) socket.write(dnsPacket.streamEncode(dnsPacket.decode(response)));
-      }
+  // The upstream answers UDP and TCP on one port number: the TCP port may be taken by some other
+  // process's connection, so pick again until both bind (a port, not a test, is retried).
+  for (let attempt = 1; ; attempt++) {
+    const udp = createSocket(host === '::1' ? 'udp6' : 'udp4');
+    udp.on('message', async (message, from) => {
+      const response = await respond(message, 'udp');
+      if (response !== null) udp.send(response, from.port, from.address);
     });
-  });
-  tcp.listen(port, host);
-  await once(tcp, 'listening');
-  return {
-    port,
-    received,
-    close: async () => {
+    udp.bind(0, host);
+    await once(udp, 'listening');
+    const port = udp.address().port;
+    const tcp = createServer((socket) => {
+      let buffered = Buffer.alloc(0);
+      socket.on('data', async (chunk) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
+          const message = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
+          buffered = buffered.subarray(2 + message.length);
+          const response = await respond(message, 'tcp');
+          if (response !== null) socket.write(dnsPacket.streamEncode(dnsPacket.decode(response)));
+        }
+      });
+    });
+    try {
+      tcp.listen(port, host);
+      await once(tcp, 'listening');
+    } catch (err) {
       udp.close();
-      tcp.close();
-    },
-  };
+      if (attempt >= 20) throw err;
+      continue;
+    }
+    return {
+      port,
+      received,
+      close: async () => {
+        udp.close();
+        tcp.close();
+      },
+    };
+  }
 }
 
 function handlerFor(opts: Partial<DnsHandlerOptions>): DnsHandler {
