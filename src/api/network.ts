@@ -448,6 +448,7 @@ export class Network implements ControlTarget, ScopeTarget {
 
   /** Arms the one timer for the pipeline's next deadline. */
   schedule(): void {
+    if (this.closing) return;
     const at = this.router.nextDeadline();
     if (at >= this.wakeAt || at === Number.POSITIVE_INFINITY) return;
     if (this.wake) clearTimeout(this.wake);

@@ -43,7 +43,8 @@ async function main(argv: string[]): Promise<void> {
       'run a program in its own network namespace behind faultnet: faultnet run [flags] -- cmd args...',
       runOptions,
       async (args) => {
-        process.exitCode = await runCommand(args as unknown as Parameters<typeof runCommand>[0]);
+        // Exit at once with the program's code: nothing of a closed network may keep faultnet alive.
+        process.exit(await runCommand(args as unknown as Parameters<typeof runCommand>[0]));
       },
     )
     .command(
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
       'see faultnet at work: servers on 127.0.0.1, a client in a network, one phase per sample policy, one table',
       demoOptions,
       async (args) => {
-        process.exitCode = await demoCommand(args);
+        process.exit(await demoCommand(args));
       },
     )
     .command(
@@ -59,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
       'compare your policies against no policy: faultnet baseline --policy-file F [--policy NAME] [-- cmd args...]',
       baselineOptions,
       async (args) => {
-        process.exitCode = await baselineCommand(args as unknown as Parameters<typeof baselineCommand>[0]);
+        process.exit(await baselineCommand(args as unknown as Parameters<typeof baselineCommand>[0]));
       },
     )
     .command(
