@@ -19,10 +19,10 @@ export interface NativeAddon {
   setReaderUnref(handle: ReaderHandle, unref: boolean): void;
   /** A thread that writes queued packets to `fd` in order; see tun.c. */
   startWriter(fd: number): WriterHandle;
-  /** Copies one packet into the writer's queue (waits while it is full); false once stopped. */
-  writerPush(handle: WriterHandle, buf: Uint8Array, off: number, len: number): boolean;
-  /** Writes out what is queued, ends the thread; returns the count of failed writes. */
-  stopWriter(handle: WriterHandle): number;
+  /** Copies one packet into the writer's queue (waits while it is full); ignored once stopped. */
+  writerPush(handle: WriterHandle, buf: Uint8Array, off: number, len: number): void;
+  /** Writes out what is queued and ends the thread. */
+  stopWriter(handle: WriterHandle): void;
 }
 
 export type WriterHandle = { readonly __writer: unique symbol };

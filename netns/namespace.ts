@@ -63,6 +63,8 @@ function ipBatch(link: LinkConfig): string {
  */
 export class Namespace {
   readonly exited: Promise<ExitStatus>;
+  /** PID of the namespace's init (PID 1 inside), once the program started: enter its namespaces. */
+  readonly initPid: Promise<number>;
   private started = false;
 
   private constructor(
@@ -72,6 +74,19 @@ export class Namespace {
     exited: Promise<ExitStatus>,
   ) {
     this.exited = exited;
+    this.initPid = new Promise<number>((resolve, reject) => {
+      let text = '';
+      sync.on('data', (buf: Buffer) => {
+        text += buf.toString('latin1');
+        const m = /P(\d+)\n/.exec(text);
+        if (m) resolve(Number(m[1]));
+      });
+      sync.once('close', () =>
+        reject(new LaunchError('faultnet: the namespace is gone (its program exited)')),
+      );
+    });
+    // Nobody may ever ask for it.
+    this.initPid.catch(() => {});
   }
 
   get pid(): number {

@@ -18,8 +18,6 @@ export class Tun {
   /** The slab as a plain Uint8Array: its `slice` copies, unlike Buffer's. */
   private readonly bytes: Uint8Array;
   readonly meta = new Int32Array(MAX_BATCH * 2);
-  /** Packets given to `write` after close, or too large for the device. */
-  writeErrors = 0;
 
   constructor(
     readonly fd: number,
@@ -50,7 +48,7 @@ export class Tun {
 
   /** Queues one packet (copied); never throws. */
   write(buf: Uint8Array, off: number, len: number): void {
-    if (this.closed || !loadAddon().writerPush(this.writer, buf, off, len)) this.writeErrors++;
+    if (!this.closed) loadAddon().writerPush(this.writer, buf, off, len);
   }
 
   close(): void {
@@ -58,7 +56,7 @@ export class Tun {
     this.closed = true;
     if (this.reader) loadAddon().stopReader(this.reader);
     this.reader = undefined;
-    this.writeErrors += loadAddon().stopWriter(this.writer);
+    loadAddon().stopWriter(this.writer);
     // The reader's uv_poll handle closes on the next loop turn; closing the fd now is safe
     // because the poll was stopped first.
     closeSync(this.fd);

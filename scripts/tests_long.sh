@@ -2,12 +2,10 @@
 # Long runs, never part of the default test run: the long stress profile (at least 10 minutes,
 # 24 workers), its output and JSON record kept under artifacts/ with a timestamp, then whatever
 # is in dist/test/long. Limits: $STRESS_MAX_ERROR_RATE (default 0.02) and
-# $STRESS_MAX_RSS_DELTA_KB (default 131072).
+# $STRESS_MAX_RSS_DELTA_KB (default 131072), read by test/stress/profile.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f netns/native/build/Release/faultnet_native.node ] && [ -d dist ] || bash scripts/build.sh
-export STRESS_MAX_ERROR_RATE="${STRESS_MAX_ERROR_RATE:-0.02}"
-export STRESS_MAX_RSS_DELTA_KB="${STRESS_MAX_RSS_DELTA_KB:-131072}"
 mkdir -p artifacts
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 status=0

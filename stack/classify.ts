@@ -42,11 +42,17 @@ const v6 = newIpv6Repr();
  * Fills `info` from the IP packet at `buf[off, off+len)`. Returns true, or an error string for
  * anything malformed; never throws.
  */
-export function classifyPacket(buf: Uint8Array, off: number, len: number, info: PacketInfo): true | string {
+export function classifyPacket(
+  buf: Uint8Array,
+  off: number,
+  len: number,
+  info: PacketInfo,
+  verifyHeaderChecksum = true,
+): true | string {
   if (len < 1) return 'empty packet';
   const version = buf[off]! >>> 4;
   if (version === 4) {
-    const r = parseIpv4(buf, off, len, v4);
+    const r = parseIpv4(buf, off, len, v4, verifyHeaderChecksum);
     if (r !== true) return r || 'malformed';
     info.family = 4;
     info.protocol = v4.protocol;

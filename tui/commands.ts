@@ -1,6 +1,6 @@
 import type { TuiBackend } from './backend.js';
 import { policyInput } from './policy-input.js';
-import { describeFaults } from './policy-text.js';
+import { describeDirections } from './policy-text.js';
 import { activeAfterTuning, type Tuning, tunePolicy, tuningBase } from './tuning.js';
 
 /** A change the user asked the running network for. */
@@ -61,9 +61,7 @@ export async function runCommand(backend: TuiBackend, command: Command): Promise
       const tuned = tunePolicy(base, command);
       await backend.register(tuned.name, policyInput(tuned));
       await backend.setPolicies(activeAfterTuning(list.active, base.name, tuned.name));
-      const up = describeFaults(tuned.uplink);
-      const down = describeFaults(tuned.downlink);
-      return `active: ${tuned.name} (${up === down ? up : `↑ ${up} ↓ ${down}`})`;
+      return `active: ${tuned.name} (${describeDirections(tuned.uplink, tuned.downlink)})`;
     }
     case 'reset':
       await backend.reset();

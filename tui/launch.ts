@@ -8,9 +8,9 @@ export async function launch({ socketPath, logPath, title, signal }: TuiLaunch):
   const client = await ControlClient.connect(socketPath);
   await runTui({
     backend: controlBackend(client),
-    ...(logPath === undefined ? {} : { logPath }),
-    ...(title === undefined ? {} : { title }),
-    ...(signal === undefined ? {} : { signal }),
+    logPath,
+    title,
+    signal,
     onQuit: () => client.close(),
   });
 }

@@ -14,11 +14,6 @@ export interface PoliciesPanelProps {
 }
 
 /** `›2 [x] slow`: the cursor, the number key, and whether it is active, readable without colour. */
-function entryLabel(list: PolicyList, name: string, index: number, cursor: number): string {
-  const number = index < 9 ? String(index + 1) : ' ';
-  return `${index === cursor ? '›' : ' '}${number} [${list.active.includes(name) ? 'x' : ' '}] ${name}`;
-}
-
 function PolicyEntry({
   list,
   name,
@@ -31,9 +26,11 @@ function PolicyEntry({
   cursor: number;
 }) {
   const theme = useTheme();
+  const active = list.active.includes(name);
+  const number = index < 9 ? String(index + 1) : ' ';
   return (
-    <Text bold={index === cursor} color={list.active.includes(name) ? theme.good : undefined}>
-      {`${entryLabel(list, name, index, cursor)} `}
+    <Text bold={index === cursor} color={active ? theme.good : undefined}>
+      {`${index === cursor ? '›' : ' '}${number} [${active ? 'x' : ' '}] ${name} `}
     </Text>
   );
 }

@@ -44,11 +44,16 @@ function describeDns(dns: DnsFaults): string {
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
+/** Both directions' faults, once when they are the same. */
+export function describeDirections(uplink: DirectionFaults, downlink: DirectionFaults): string {
+  const up = describeFaults(uplink);
+  const down = describeFaults(downlink);
+  return up === down ? up : `↑ ${up} ↓ ${down}`;
+}
+
 /** A policy's fields on one line: packet faults (per direction when they differ), DNS faults, targets, seed. */
 export function describePolicy(p: Policy): string {
-  const up = describeFaults(p.uplink);
-  const down = describeFaults(p.downlink);
-  const parts = [up === down ? up : `↑ ${up} ↓ ${down}`];
+  const parts = [describeDirections(p.uplink, p.downlink)];
   if (p.dns !== null) parts.push(`dns ${describeDns(p.dns)}`);
   parts.push(p.targets.length === 0 ? 'all traffic' : `on ${p.targets.map(formatTarget).join(' ')}`);
   if (p.seed !== null) parts.push(`seed ${p.seed}`);

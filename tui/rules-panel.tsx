@@ -3,6 +3,7 @@ import type { RuleDirectionStats, RuleStats } from '../src/metrics/index.js';
 import { formatCount, formatMs } from './format.js';
 import { describeDelay } from './policy-text.js';
 import { Line, Section } from './section.js';
+import { totalDrops } from './stats-state.js';
 import { useTheme } from './theme.js';
 
 const KEY_WIDTH = 10;
@@ -18,10 +19,6 @@ export function ruleDirectionText(d: RuleDirectionStats): string {
   return `${formatCount(d.packetsIn).padStart(6)} pkts  cfg ${describeDelay(c.latencyMs, c.jitterMs, c.distribution)}  ${measured}`;
 }
 
-function dropCount(d: RuleDirectionStats): number {
-  return d.drops.loss + d.drops.burst + d.drops.gilbert + d.drops.queueFull;
-}
-
 /** Narrow: two rows, the key in the first. Wide: a row naming the rule's target and drops, then two. */
 function RuleRows({ rule, wide }: { rule: RuleStats; wide: boolean }) {
   const theme = useTheme();
@@ -33,7 +30,7 @@ function RuleRows({ rule, wide }: { rule: RuleStats; wide: boolean }) {
     <Box flexDirection="column">
       {wide ? (
         <Line color={color}>
-          {`${rule.key} ${rule.target ?? 'all traffic'} · drops ↑${formatCount(dropCount(rule.uplink))} ↓${formatCount(dropCount(rule.downlink))}${rule.active ? '' : ' · inactive'}`}
+          {`${rule.key} ${rule.target ?? 'all traffic'} · drops ↑${formatCount(totalDrops(rule.uplink))} ↓${formatCount(totalDrops(rule.downlink))}${rule.active ? '' : ' · inactive'}`}
         </Line>
       ) : null}
       <Line color={color}>{`${wide ? indent : key} ↑ ${ruleDirectionText(rule.uplink)}`}</Line>

@@ -35,6 +35,11 @@ export const EMPTY_STATS: StatsState = {
   history: [],
 };
 
+/** Packets a direction dropped, whatever the cause. */
+export function totalDrops(d: DirectionStats): number {
+  return d.drops.loss + d.drops.burst + d.drops.gilbert + d.drops.queueFull;
+}
+
 /** A counter that went down was reset (`r`): the interval has no meaningful rate, so it counts as 0. */
 function perSecond(before: number, after: number, seconds: number): number {
   return after >= before ? (after - before) / seconds : 0;

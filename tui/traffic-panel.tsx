@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { DirectionStats, StatsSnapshot } from '../src/metrics/index.js';
 import { formatBytes, formatCount, sparkline } from './format.js';
 import { Line } from './section.js';
-import { bucketMeans, type DirectionRate, type StatsState } from './stats-state.js';
+import { bucketMeans, type DirectionRate, type StatsState, totalDrops } from './stats-state.js';
 import { useTheme } from './theme.js';
 
 interface DirectionProps {
@@ -15,7 +15,6 @@ interface DirectionProps {
 function DirectionRows({ label, stats, rate, spark }: DirectionProps) {
   const theme = useTheme();
   const d = stats.drops;
-  const dropped = d.loss + d.burst + d.gilbert + d.queueFull;
   const rates = `${label}${formatCount(rate.packetsPerSec).padStart(7)} pkt/s ${formatBytes(rate.bytesPerSec).padStart(8)}/s  `;
   return (
     <Box flexDirection="column">
@@ -25,7 +24,7 @@ function DirectionRows({ label, stats, rate, spark }: DirectionProps) {
           {spark}
         </Text>
       </Box>
-      <Line color={dropped > 0 ? theme.bad : undefined}>
+      <Line color={totalDrops(stats) > 0 ? theme.bad : undefined}>
         {`  drop loss ${formatCount(d.loss)} burst ${formatCount(d.burst)} ge ${formatCount(d.gilbert)} qfull ${formatCount(d.queueFull)} · delayed ${formatCount(stats.delayed)} reordered ${formatCount(stats.reordered)} dup ${formatCount(stats.duplicated)}`}
       </Line>
     </Box>

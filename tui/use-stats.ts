@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { StatsSnapshot } from '../src/metrics/index.js';
 import type { TuiBackend } from './backend.js';
 import { EMPTY_STATS, nextStats, type StatsState, worthShowing } from './stats-state.js';
 
@@ -16,7 +17,7 @@ export function useStats(backend: TuiBackend, intervalMs: number): LiveStats {
   const [shown, setShown] = useState(EMPTY_STATS);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    const onStats = (snapshot: Parameters<typeof nextStats>[1]) => {
+    const onStats = (snapshot: StatsSnapshot) => {
       latest.current = nextStats(latest.current, snapshot);
       const next = latest.current;
       setShown((prev) => (worthShowing(prev, next) ? next : prev));

@@ -158,6 +158,10 @@ int main(int argc, char **argv) {
     }
     _exit(supervise(prog, &set));
   }
+  /* faultnet runs more programs in the namespace by entering the init's namespaces: tell it which. */
+  char line[32];
+  int line_len = snprintf(line, sizeof line, "P%d\n", (int)init);
+  if (write(SYNC_FD, line, (size_t)line_len) != line_len) die("write sync fd");
   close(SYNC_FD);
   return supervise(init, &set);
 }

@@ -309,7 +309,6 @@ typedef struct {
   size_t used;
   int fd;
   int stopping;
-  uint64_t errors;
 } writer_t;
 
 #define WRITER_RING_BYTES (8u << 20)
@@ -338,11 +337,12 @@ static void *writer_main(void *arg) {
     w->used -= rec;
     pthread_cond_signal(&w->not_full);
     pthread_mutex_unlock(&w->lock);
+    /* A failed write (the namespace going away, a packet the device refuses) drops that packet,
+     * as a full device queue would. */
     ssize_t n;
     do n = write(w->fd, packet, len);
     while (n < 0 && errno == EINTR);
     pthread_mutex_lock(&w->lock);
-    if (n < 0) w->errors++;
   }
   pthread_mutex_unlock(&w->lock);
   free(packet);
@@ -395,7 +395,7 @@ static napi_value start_writer(napi_env env, napi_callback_info info) {
   return handle;
 }
 
-/* write(handle, buffer, offset, length): queues one packet; returns false once stopped. */
+/* writerPush(handle, buffer, offset, length): queues one packet; ignored once stopped. */
 static napi_value writer_push(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -413,11 +413,7 @@ static napi_value writer_push(napi_env env, napi_callback_info info) {
   int32_t off, len;
   napi_get_value_int32(env, argv[2], &off);
   napi_get_value_int32(env, argv[3], &len);
-  napi_value result;
-  if (off < 0 || len <= 0 || (size_t)off + (size_t)len > blen || len > 65536) {
-    napi_get_boolean(env, false, &result);
-    return result;
-  }
+  if (off < 0 || len <= 0 || (size_t)off + (size_t)len > blen || len > 65536) return NULL;
   size_t rec = record_size((size_t)len);
   pthread_mutex_lock(&w->lock);
   for (;;) {
@@ -443,10 +439,8 @@ static napi_value writer_push(napi_env env, napi_callback_info info) {
     }
     pthread_cond_wait(&w->not_full, &w->lock);
   }
-  int ok = !w->stopping;
   pthread_mutex_unlock(&w->lock);
-  napi_get_boolean(env, ok, &result);
-  return result;
+  return NULL;
 }
 
 /* stopWriter(handle): writes out what is queued, then ends the thread. */
@@ -463,9 +457,7 @@ static napi_value stop_writer(napi_env env, napi_callback_info info) {
   pthread_cond_broadcast(&w->not_full);
   pthread_mutex_unlock(&w->lock);
   if (running) pthread_join(w->thread, NULL);
-  napi_value errors;
-  napi_create_double(env, (double)w->errors, &errors);
-  return errors;
+  return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {

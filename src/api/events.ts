@@ -1,13 +1,15 @@
 /** What an event of the run record is about. */
-export type RunEventKind =
-  | 'start'
-  | 'policy'
-  | 'scope'
-  | 'exec'
-  | 'flow-refused'
-  | 'flow-unreachable'
-  | 'error'
-  | 'exit';
+export const RUN_EVENT_KINDS = [
+  'start',
+  'policy',
+  'scope',
+  'exec',
+  'flow-refused',
+  'flow-unreachable',
+  'error',
+  'exit',
+] as const;
+export type RunEventKind = (typeof RUN_EVENT_KINDS)[number];
 
 export interface RunEvent {
   /** Milliseconds since the network started. */
@@ -23,7 +25,7 @@ export interface RunEvent {
   code?: number;
 }
 
-/** Event log bound: the first events and the most recent ones tell most runs' story. */
+/** Event log bound: the most recent events tell the end of a run, which is what a failure needs. */
 export const MAX_EVENTS = 1000;
 
 /**

@@ -1,5 +1,4 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 
 /** Options of `net.spawn` (Node's, less what entering the namespace decides). */
 export type NamespaceSpawnOptions = Omit<SpawnOptions, 'detached' | 'shell' | 'argv0' | 'uid' | 'gid'>;
@@ -17,16 +16,6 @@ export interface ExecResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-}
-
-/** The namespace's init (the launcher's only child, see netns/native/launch.c), or null before it exists. */
-export function namespaceInit(launcherPid: number): number | null {
-  try {
-    const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim();
-    return children === '' ? null : Number(children.split(' ')[0]);
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -25,7 +25,6 @@ import {
   type ExecOptions,
   type ExecResult,
   type NamespaceSpawnOptions,
-  namespaceInit,
   spawnInNamespace,
 } from './exec.js';
 import { runWithNetwork, type ScopeTarget, trackNetwork, untrackNetwork } from './open-networks.js';
@@ -190,13 +189,7 @@ function storeStartPolicies(
   const resolved = entries.map(([name, ref, path]) => {
     if (typeof ref !== 'string')
       return { policy: validatePolicy(ref, name, path), source: 'inline' as const };
-    const policy = defaultRegistry.peek(ref);
-    if (!policy) {
-      throw new OptionError(
-        `${path}: no policy named ${JSON.stringify(ref)} (registered: ${defaultRegistry.list().join(', ') || 'none'})`,
-      );
-    }
-    return { policy, source: 'registry' as const };
+    return { policy: lookUp(defaultRegistry, [ref], path)[0]!, source: 'registry' as const };
   });
   for (const { policy, source } of resolved) {
     registry.store(policy);
@@ -221,7 +214,6 @@ const HOLD_PROGRAM: ProgramSpec = {
   args: ['infinity'],
   stdio: ['ignore', 'ignore', 'ignore'],
 };
-const INIT_WAIT_MS = 5000;
 
 export interface CloseOptions {
   /** Write the run record to this file (as `runJson` of the start options does). */
@@ -253,7 +245,6 @@ export class Network implements ControlTarget, ScopeTarget {
   private inlineCount = 0;
   private command: string[] | null = null;
   private runJson: string | undefined;
-  private init: Promise<number> | undefined;
 
   private constructor(
     readonly namespace: Namespace,
@@ -355,6 +346,10 @@ export class Network implements ControlTarget, ScopeTarget {
       counters,
       tcp,
     );
+    const flowTarget = (conn: { family: 4 | 6; localAddress: string; localPort: number }) =>
+      conn.family === 4
+        ? `tcp://${conn.localAddress}:${conn.localPort}`
+        : `tcp://[${conn.localAddress}]:${conn.localPort}`;
     const tcpEgress = new TcpEgress(
       tcp,
       {
@@ -372,27 +367,15 @@ export class Network implements ControlTarget, ScopeTarget {
           conn.localAddress,
           conn.localPort,
         ),
+      (conn) => {
+        const target = flowTarget(conn);
+        net.events.add('flow-refused', `${target} refused`, { target });
+      },
     );
-    const flowTarget = (conn: { family: 4 | 6; localAddress: string; localPort: number }) =>
-      conn.family === 4
-        ? `tcp://${conn.localAddress}:${conn.localPort}`
-        : `tcp://[${conn.localAddress}]:${conn.localPort}`;
     tcp.onUnreachable = (conn, syn) => {
-      net.events.add('flow-unreachable', `${flowTarget(conn)} unreachable`, { target: flowTarget(conn) });
+      const target = flowTarget(conn);
+      net.events.add('flow-unreachable', `${target} unreachable`, { target });
       router!.unreachable(syn);
-    };
-    // Egress decides refusals, some synchronously inside the request and some on the host connect's
-    // error; the connection's close reason catches both (one closure per connection, not per packet).
-    const connectRequest = tcp.onConnectRequest;
-    tcp.onConnectRequest = (conn) => {
-      connectRequest(conn);
-      const egressOnClose = conn.onClose;
-      conn.onClose = (c, reason) => {
-        if (reason === 'refused') {
-          net.events.add('flow-refused', `${flowTarget(c)} refused`, { target: flowTarget(c) });
-        }
-        egressOnClose(c, reason);
-      };
     };
     let flushQueued = false;
     tcp.onFlushNeeded = () => {
@@ -620,21 +603,6 @@ export class Network implements ControlTarget, ScopeTarget {
   }
 
   /** The host PID of the namespace's init, once the launcher has forked it. */
-  private initPid(): Promise<number> {
-    this.init ??= new Promise<number>((resolve, reject) => {
-      const deadline = performance.now() + INIT_WAIT_MS;
-      const look = () => {
-        const pid = namespaceInit(this.namespace.pid);
-        if (pid !== null) resolve(pid);
-        else if (this.closing !== undefined || performance.now() > deadline) {
-          reject(new Error('faultnet: the namespace is gone (its program exited or the network closed)'));
-        } else setTimeout(look, 1);
-      };
-      look();
-    });
-    return this.init;
-  }
-
   /**
    * Starts a program inside the namespace (its network, mount and PID namespaces). Any signal that
    * ends the returned process reaches the program as SIGTERM; close() ends whatever is left.
@@ -645,7 +613,7 @@ export class Network implements ControlTarget, ScopeTarget {
     opts: NamespaceSpawnOptions = {},
   ): Promise<ChildProcess> {
     if (this.closing !== undefined) throw new Error('faultnet: the network is closed');
-    const child = spawnInNamespace(await this.initPid(), command, args, opts);
+    const child = spawnInNamespace(await this.namespace.initPid, command, args, opts);
     const line = [command, ...args].join(' ');
     child.once('exit', (code, signal) =>
       this.events.add('exec', `${line} exited with ${signal ?? code}`, {

@@ -1,9 +1,10 @@
 import type { DelaySummary, DnsStats, StatsSnapshot } from '../metrics/snapshot.js';
 import type { Policy } from '../policy/types.js';
-import type { RunEvent } from './events.js';
+import { RUN_EVENT_KINDS, type RunEvent } from './events.js';
 
 /** Where a policy of the run came from. */
-export type PolicySourceKind = 'file' | 'flags' | 'inline' | 'registry' | 'control';
+export const POLICY_SOURCE_KINDS = ['file', 'flags', 'inline', 'registry', 'control'] as const;
+export type PolicySourceKind = (typeof POLICY_SOURCE_KINDS)[number];
 
 export interface PolicySource {
   source: PolicySourceKind;
@@ -165,7 +166,7 @@ const record = object({
     object(
       {
         name: str,
-        source: oneOf('file', 'flags', 'inline', 'registry', 'control'),
+        source: oneOf(...POLICY_SOURCE_KINDS),
         active: bool,
         policy: object({ name: str, uplink: object({}), downlink: object({}), targets: list(object({})) }),
       },
@@ -179,7 +180,7 @@ const record = object({
     object(
       {
         atMs: num,
-        kind: oneOf('start', 'policy', 'scope', 'exec', 'flow-refused', 'flow-unreachable', 'error', 'exit'),
+        kind: oneOf(...RUN_EVENT_KINDS),
         message: str,
       },
       { policies: list(str), target: str, code: int },

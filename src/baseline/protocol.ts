@@ -60,5 +60,3 @@ export interface PhaseReport {
 }
 
 export type AgentMessage = PhaseReport | { type: 'fatal'; message: string };
-
-export const OPERATION_KINDS: readonly OperationKind[] = ['tcp', 'http', 'udp', 'dns', 'exec'];

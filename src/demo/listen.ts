@@ -1,3 +1,4 @@
+import type { Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 
 /** Anything with Node's `listen(port, host, cb)`: net and http servers. */
@@ -14,4 +15,10 @@ export async function listenLoopback(server: Listenable): Promise<number> {
     server.listen(0, '127.0.0.1', resolve);
   });
   return (server.address() as AddressInfo).port;
+}
+
+/** Binds a UDP socket to a free port of 127.0.0.1 only; resolves the port. */
+export async function bindLoopback(socket: Socket): Promise<number> {
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return socket.address().port;
 }

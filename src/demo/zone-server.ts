@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
+import { bindLoopback } from './listen.js';
 
 /**
  * The demo's authoritative DNS server on 127.0.0.1 (UDP): every name under `suffix` has one A
@@ -34,6 +35,5 @@ export async function startZoneServer(
     });
     socket.send(response, rinfo.port, rinfo.address);
   });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  return { port: socket.address().port, socket };
+  return { port: await bindLoopback(socket), socket };
 }

@@ -34,13 +34,6 @@ interface HostReader {
   deliver(buf: Uint8Array, n: number): boolean;
 }
 
-export interface TcpEgressCounters {
-  opened: number;
-  refused: number;
-  unreachable: number;
-  active: number;
-}
-
 /**
  * Splices every TCP connection of the userspace stack to a host `net.Socket` toward its original
  * destination. The SYN-ACK goes out only once the host connect succeeds; a refused connect is an
@@ -49,7 +42,6 @@ export interface TcpEgressCounters {
  * connection whose send buffer is full pauses the host socket.
  */
 export class TcpEgress {
-  readonly counters: TcpEgressCounters = { opened: 0, refused: 0, unreachable: 0, active: 0 };
   private readonly sockets = new Set<Socket>();
 
   constructor(
@@ -57,6 +49,8 @@ export class TcpEgress {
     private readonly opts: TcpEgressOptions,
     private readonly dns: DnsHandler,
     private readonly onClosed: (conn: Connection) => void,
+    /** A connection refused here (host refused, or the gateway without host loopback). */
+    private readonly onRefused: (conn: Connection) => void,
   ) {
     endpoint.onConnectRequest = (conn) => this.connectRequest(conn);
   }
@@ -77,9 +71,8 @@ export class TcpEgress {
     }
     const host = this.target(conn);
     if (host === null) {
-      this.counters.refused++;
       conn.onClose = () => this.onClosed(conn);
-      conn.refuse();
+      this.refuse(conn);
       return;
     }
     const reader: HostReader = { deliver: () => true };
@@ -94,28 +87,20 @@ export class TcpEgress {
     let connected = false;
     const timer = setTimeout(() => {
       if (connected) return;
-      this.counters.unreachable++;
       conn.unreachable();
       socket.destroy();
     }, this.opts.connectTimeoutMs);
     socket.once('connect', () => {
       connected = true;
       clearTimeout(timer);
-      this.counters.opened++;
-      this.counters.active++;
       this.splice(conn, socket, reader);
       conn.accept();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (!connected) {
-        if (err.code && UNREACHABLE.has(err.code)) {
-          this.counters.unreachable++;
-          conn.unreachable();
-        } else {
-          this.counters.refused++;
-          conn.refuse();
-        }
+        if (err.code && UNREACHABLE.has(err.code)) conn.unreachable();
+        else this.refuse(conn);
         return;
       }
       // ECONNRESET and friends: the host peer reset; so do we.
@@ -131,6 +116,11 @@ export class TcpEgress {
       socket.destroy();
       this.onClosed(conn);
     };
+  }
+
+  private refuse(conn: Connection): void {
+    this.onRefused(conn);
+    conn.refuse();
   }
 
   private splice(conn: Connection, socket: Socket, reader: HostReader): void {
@@ -184,7 +174,6 @@ export class TcpEgress {
     conn.onClose = (_c, reason) => {
       if (closed) return;
       closed = true;
-      this.counters.active--;
       if (reason !== 'normal') socket.resetAndDestroy();
       else if (!socket.writableEnded) socket.end();
       this.onClosed(conn);

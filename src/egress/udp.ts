@@ -39,9 +39,7 @@ export class UdpEndpoint {
       this.egress.deliver(this, from, rinfo.port, msg);
     });
     // ICMP errors of other datagrams must not end the endpoint.
-    this.socket.on('error', () => {
-      this.egress.sendErrors++;
-    });
+    this.socket.on('error', () => {});
     this.socket.bind(0);
   }
 
@@ -50,9 +48,7 @@ export class UdpEndpoint {
     this.lastActive = now;
     const target = this.egress.toHost(toAddress, this.family);
     if (target === null) return;
-    this.socket.send(payload, toPort, target, (err) => {
-      if (err) this.egress.sendErrors++;
-    });
+    this.socket.send(payload, toPort, target);
   }
 
   close(): void {
@@ -73,7 +69,6 @@ export interface UdpEgressOptions {
 /** Relays the namespace's UDP flows through host datagram sockets. */
 export class UdpEgress {
   private readonly endpoints = new Map<string, UdpEndpoint>();
-  sendErrors = 0;
 
   constructor(
     private readonly opts: UdpEgressOptions,

@@ -6,8 +6,6 @@ import { FlowLane, HeldPacket } from './lane.js';
 import { type DirectionPipeline, rulePipeline } from './pipeline.js';
 import { TimerHeap } from './timer-heap.js';
 
-export type { FaultPacket } from './lane.js';
-
 /** Room for a full-size Ethernet packet, so most stores are allocated once. */
 const MIN_STORE = 2048;
 
@@ -115,7 +113,6 @@ export class FaultEngine {
     const state = this.flowState(flowId, flow);
     const lane = state[direction];
     const runtime = this.paused ? null : state.runtime;
-    const ruleId = runtime === null ? -1 : state.rule!.id;
     const counters = runtime === null ? null : runtime.counters[direction];
     if (counters !== null) {
       counters.packetsIn++;
@@ -123,10 +120,10 @@ export class FaultEngine {
     }
     const pipeline = runtime === null ? null : runtime[direction];
     if (pipeline === null) {
-      this.schedule(direction, data, flowId, ruleId, lane, counters, now, now);
+      this.schedule(direction, data, flowId, lane, counters, now, now);
       return;
     }
-    this.runPipeline(pipeline, direction, data, flowId, ruleId, lane, counters!, now);
+    this.runPipeline(pipeline, direction, data, flowId, lane, counters!, now);
   }
 
   /** Releases every packet due at `now`, in release order. */
@@ -191,13 +188,11 @@ export class FaultEngine {
     direction: Direction,
     data: Uint8Array,
     flowId: number,
-    ruleId: number,
     lane: FlowLane,
     counters: DirectionCounters,
     now: number,
   ): void {
     const ctx = this.ctx;
-    ctx.now = now;
     ctx.size = data.length;
     ctx.lane = lane;
     ctx.copies = 0;
@@ -214,9 +209,9 @@ export class FaultEngine {
       counters.duplicated += copies;
     }
     // Every copy is the same borrowed buffer: a held one is copied when it is queued, and one
-    // released now is used by onRelease before the next is handed on.
+    // released now is used by onRelease before the next is handed on. onRelease may submit again
+    // (the stack answering at once), which reuses ctx: each copy sets it afresh.
     for (let i = copies; i >= 0; i--) {
-      ctx.now = now;
       ctx.size = data.length;
       ctx.lane = lane;
       ctx.time = now;
@@ -229,20 +224,10 @@ export class FaultEngine {
         }
       }
       if (!kept) this.drop(direction, counters, ctx.cause);
-      else if (!ctx.hold) this.schedule(direction, data, flowId, ruleId, lane, counters, now, ctx.time);
-      else
-        this.schedule(
-          direction,
-          data,
-          flowId,
-          ruleId,
-          lane,
-          counters,
-          now,
-          ctx.time,
-          ctx.holdWindow,
-          ctx.holdMaxMs,
-        );
+      else {
+        const holdWindow = ctx.hold ? ctx.holdWindow : 0;
+        this.schedule(direction, data, flowId, lane, counters, now, ctx.time, holdWindow, ctx.holdMaxMs);
+      }
     }
   }
 
@@ -255,7 +240,6 @@ export class FaultEngine {
     direction: Direction,
     data: Uint8Array,
     flowId: number,
-    ruleId: number,
     lane: FlowLane,
     counters: DirectionCounters | null,
     now: number,
@@ -266,17 +250,7 @@ export class FaultEngine {
     if (time < lane.lastRelease) time = lane.lastRelease;
     const laneSeq = ++lane.seq;
     if (holdWindow > 0) {
-      const entry = this.entry(
-        direction,
-        data,
-        flowId,
-        ruleId,
-        lane,
-        laneSeq,
-        counters,
-        now,
-        time + holdMaxMs,
-      );
+      const entry = this.entry(direction, data, flowId, lane, laneSeq, counters, now, time + holdMaxMs);
       entry.reorderHeld = true;
       entry.remaining = holdWindow;
       lane.held.push(entry);
@@ -290,7 +264,7 @@ export class FaultEngine {
       this.emit(direction, data, flowId, lane, laneSeq, counters, now, now);
       return;
     }
-    const entry = this.entry(direction, data, flowId, ruleId, lane, laneSeq, counters, now, time);
+    const entry = this.entry(direction, data, flowId, lane, laneSeq, counters, now, time);
     lane.pending++;
     this.heap.push(entry);
     if (time > now) {
@@ -303,7 +277,6 @@ export class FaultEngine {
     direction: Direction,
     data: Uint8Array,
     flowId: number,
-    ruleId: number,
     lane: FlowLane,
     laneSeq: number,
     counters: DirectionCounters | null,
@@ -318,7 +291,6 @@ export class FaultEngine {
     entry.store.set(data);
     entry.data = entry.store.subarray(0, data.length);
     entry.flowId = flowId;
-    entry.ruleId = ruleId;
     entry.lane = lane;
     entry.laneSeq = laneSeq;
     entry.counters = counters;

@@ -7,7 +7,6 @@ import { FlowLane } from './lane.js';
  * moment the copy leaves the previous stage.
  */
 export class FaultContext {
-  now = 0;
   size = 0;
   lane = new FlowLane();
   /** When the packet leaves the current stage, ms. */

@@ -2,25 +2,15 @@ import type { DirectionCounters } from '../metrics/counters.js';
 import type { Direction } from '../policy/types.js';
 import type { TimerEntry } from './timer-heap.js';
 
-/** A packet the router hands the engine (the engine owns `data` from then on). */
-export interface FaultPacket {
-  data: Uint8Array;
-  flowId: number;
-  /** `CompiledRule.id` of the rule that decided its fate; -1 for none. */
-  ruleId: number;
-  /** When it was submitted, ms. */
-  enqueuedAt: number;
-}
-
 const EMPTY = new Uint8Array(0);
 
 /** A packet waiting in the timer heap; pooled by the engine, so never kept by anyone else. */
-export class HeldPacket implements FaultPacket, TimerEntry {
+export class HeldPacket implements TimerEntry {
   data: Uint8Array = EMPTY;
   /** The bytes behind `data`, kept across reuse from the pool so holding rarely allocates. */
   store: Uint8Array = EMPTY;
   flowId = 0;
-  ruleId = -1;
+  /** When it was submitted, ms. */
   enqueuedAt = 0;
   time = 0;
   seq = 0;

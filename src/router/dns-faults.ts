@@ -9,7 +9,8 @@ import type { RuleSet } from '../policy/resolve.js';
  */
 export class DnsFaultSource {
   private generation = -1;
-  private readonly streams = new Map<string, Rng>();
+  /** One seeded draw function per rule key, made once. */
+  private readonly streams = new Map<string, () => number>();
 
   constructor(private readonly ruleSet: () => RuleSet) {}
 
@@ -22,12 +23,12 @@ export class DnsFaultSource {
     const rule = rs.resolveDns(qname);
     const dns = rule?.policy.dns;
     if (!rule || !dns) return null;
-    let rng = this.streams.get(rule.key);
-    if (!rng) {
-      rng = new Rng(streamSeed(rule, 'dns', STREAM.dns));
-      this.streams.set(rule.key, rng);
+    let random = this.streams.get(rule.key);
+    if (!random) {
+      const rng = new Rng(streamSeed(rule, 'dns', STREAM.dns));
+      random = () => rng.next();
+      this.streams.set(rule.key, random);
     }
-    const random = () => rng.next();
     const delayed = dns.delayMs > 0 && (dns.delayProb >= 1 || random() < dns.delayProb);
     return {
       plan: {

@@ -95,10 +95,6 @@ export class Router {
     });
   }
 
-  flowById(id: number): Flow | undefined {
-    return this.flowsById.get(id);
-  }
-
   /** A batch read from the TUN: uplink packets, valid only during this call. */
   handleBatch(slab: Uint8Array, meta: Int32Array, count: number, now: number): void {
     for (let i = 0; i < count; i++) {
@@ -168,7 +164,8 @@ export class Router {
   /** One downlink packet built by the stack or egress, valid during the call only. */
   toNamespace(packet: Uint8Array, now: number): void {
     const info = this.info;
-    if (classifyPacket(packet, 0, packet.length, info) !== true) {
+    // Built here: its IPv4 header checksum is right by construction.
+    if (classifyPacket(packet, 0, packet.length, info, false) !== true) {
       this.counters.malformed++;
       return;
     }
@@ -205,22 +202,30 @@ export class Router {
       this.out.write(data, 0, data.length);
       return;
     }
+    const known = this.flowsById.get(flowId);
+    // The stack parses TCP itself: the flow already says what the packet is.
+    if (known?.protocolNumber === IpProtocol.TCP) {
+      this.tcp.input(data, 0, data.length, now);
+      return;
+    }
     const info = this.releaseInfo;
     if (classifyPacket(data, 0, data.length, info) !== true) {
       this.counters.malformed++;
       return;
     }
-    // A flow expired while its packet was held comes back as a new flow.
-    const flow =
-      this.flowsById.get(flowId) ??
-      this.flowFor(data, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
     switch (info.protocol) {
       case IpProtocol.ICMP:
       case IpProtocol.ICMPV6:
         this.icmpUp(data, info, now);
         return;
       case IpProtocol.UDP:
-        this.udpUp(data, info, flow, now);
+        // A flow expired while its packet was held comes back as a new flow.
+        this.udpUp(
+          data,
+          info,
+          known ?? this.flowFor(data, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now),
+          now,
+        );
         return;
       case IpProtocol.TCP:
         this.tcp.input(data, 0, data.length, now);
@@ -331,9 +336,21 @@ export class Router {
       this.counters.unsupported++;
       return;
     }
-    const packet = new Uint8Array(ipHeaderLength(family) + UDP_HEADER_LENGTH + payload.length);
-    buildUdpPacket(packet, family, from, 0, fromPort, to, 0, toPort, payload, 0, payload.length);
-    this.toNamespace(packet, performance.now());
+    // Lent to the engine like every downlink packet, so the scratch buffer serves.
+    const len = buildUdpPacket(
+      this.scratch,
+      family,
+      from,
+      0,
+      fromPort,
+      to,
+      0,
+      toPort,
+      payload,
+      0,
+      payload.length,
+    );
+    this.toNamespace(this.scratch.subarray(0, len), performance.now());
   }
 
   /**

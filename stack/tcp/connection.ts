@@ -7,7 +7,9 @@
 // train per connection per batch and delivers the application events.
 
 import { ipv4U32ToString, ipv6ToString } from '../wire/address.js';
-import { TcpFlags, type TcpRepr } from '../wire/tcp.js';
+import { IPV4_HEADER_LENGTH } from '../wire/ipv4.js';
+import { IPV6_HEADER_LENGTH } from '../wire/ipv6.js';
+import { TCP_HEADER_LENGTH, TcpFlags, type TcpRepr } from '../wire/tcp.js';
 import type { TcpConfig } from './config.js';
 import type { CongestionControl } from './congestion.js';
 import { InsertResult, ReceiveBuffer } from './receive-buffer.js';
@@ -66,7 +68,6 @@ export const INPUT_REUSE = 1;
 // RFC 7323 section 5.5: timestamps older than 24 days are no longer trusted for PAWS.
 const PAWS_IDLE = 24 * 24 * 3600 * 1000;
 const TIMESTAMP_OPTION_LENGTH = 12;
-const TCP_MIN_HEADER = 20;
 const PERSIST_MAX = 60_000;
 
 /** What a connection needs from its endpoint. */
@@ -264,7 +265,7 @@ export class Connection implements TimerItem {
     this.receiveBuffer = new ReceiveBuffer(cfg.receiveBufferSize, 1 << ws, cfg.maxOutOfOrderRanges);
     this.scoreboard = new SackScoreboard(cfg.maxOutOfOrderRanges);
     this.rtt = new RttEstimator(cfg.initialRto, cfg.minRto, cfg.maxRto);
-    this.announcedMss = cfg.mtu - (v6 ? 40 : 20) - TCP_MIN_HEADER;
+    this.announcedMss = cfg.mtu - (v6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH) - TCP_HEADER_LENGTH;
     this.rcvMss = this.announcedMss;
   }
 
@@ -516,7 +517,7 @@ export class Connection implements TimerItem {
     // PAWS (RFC 7323 section 5); RSTs are exempt.
     if (this.tsOk && seg.hasTimestamp && (flags & RST) === 0 && seqLt(seg.tsVal, this.tsRecent)) {
       if (now - this.tsRecentAt <= PAWS_IDLE) {
-        if (payLen > 0 && seqLe(seqAdd(seq, payLen), this.rcvNxt)) this.setDsack(seq, seqAdd(seq, payLen));
+        this.dsackIfOld(seq, payLen);
         this.needAck();
         return 0;
       }
@@ -539,7 +540,7 @@ export class Connection implements TimerItem {
         this.needAck();
         return 0;
       }
-      if (payLen > 0 && seqLe(seqAdd(seq, payLen), this.rcvNxt)) this.setDsack(seq, seqAdd(seq, payLen));
+      this.dsackIfOld(seq, payLen);
       this.needAck();
       return 0;
     }
@@ -981,6 +982,11 @@ export class Connection implements TimerItem {
     this.host.markDirty(this);
   }
 
+  /** A segment wholly below RCV.NXT was a duplicate: report it with a D-SACK (RFC 2883). */
+  private dsackIfOld(seq: number, payLen: number): void {
+    if (payLen > 0 && seqLe(seqAdd(seq, payLen), this.rcvNxt)) this.setDsack(seq, seqAdd(seq, payLen));
+  }
+
   private setDsack(left: number, right: number): void {
     if (!this.sackOk) return;
     this.dsackPending = true;
@@ -1108,14 +1114,9 @@ export class Connection implements TimerItem {
         break;
     }
     this.sendData(now);
-    if (this.finQueued && this.state === TcpState.ESTABLISHED && seqGt(this.sndMax, this.sendBuffer.end)) {
-      this.state = TcpState.FIN_WAIT_1;
-    } else if (
-      this.finQueued &&
-      this.state === TcpState.CLOSE_WAIT &&
-      seqGt(this.sndMax, this.sendBuffer.end)
-    ) {
-      this.state = TcpState.LAST_ACK;
+    if (this.finQueued && seqGt(this.sndMax, this.sendBuffer.end)) {
+      if (this.state === TcpState.ESTABLISHED) this.state = TcpState.FIN_WAIT_1;
+      else if (this.state === TcpState.CLOSE_WAIT) this.state = TcpState.LAST_ACK;
     }
     if (this.ackPending) this.sendControl(ACK, this.sndMax, now);
     this.rearm();

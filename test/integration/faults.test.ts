@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { ZoneServer } from './dns-zone.js';
 import {
   clientScript,
@@ -49,50 +49,44 @@ test('--uplink-latency 40ms delays only the uplink (one-way timestamps)', async 
   }
 });
 
-test('--loss 10% --seed 7 drops 10% of 20,000 datagrams (within 3 standard errors)', async (t) => {
+/**
+ * Blasts `count` UDP datagrams of `size` bytes at `pps` from the namespace to a host sink under
+ * `flags`; resolves what the sink received.
+ */
+async function blast(
+  t: TestContext,
+  flags: string[],
+  count: number,
+  size: number,
+  pps: number,
+): Promise<{ count: number; span: number }> {
   const sink = await udpSink();
   t.after(() => sink.finish().catch(() => {}));
   const r = await faultnet([
     'run',
-    '--loss',
-    '10%',
-    '--seed',
-    '7',
+    ...flags,
     '--',
     'python3',
     clientScript('udp_probe.py'),
     'blast',
     '10.0.2.2',
     String(sink.port),
-    '20000',
-    '100',
-    '20000',
+    String(count),
+    String(size),
+    String(pps),
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const { count } = await sink.finish();
+  return sink.finish();
+}
+
+test('--loss 10% --seed 7 drops 10% of 20,000 datagrams (within 3 standard errors)', async (t) => {
+  const { count } = await blast(t, ['--loss', '10%', '--seed', '7'], 20000, 100, 20000);
   // 20,000 Bernoulli trials at p = 0.9: standard error sqrt(n p (1-p)) = 42.4 datagrams.
   assert.ok(Math.abs(count - 18000) <= 3 * 42.4, `delivered ${count} of 20000`);
 });
 
 test('--rate 8mbps: UDP arrives at 8 Mbit/s ± 5%, the excess tail-dropped', async (t) => {
-  const sink = await udpSink();
-  t.after(() => sink.finish().catch(() => {}));
-  const r = await faultnet([
-    'run',
-    '--uplink-rate',
-    '8mbps',
-    '--',
-    'python3',
-    clientScript('udp_probe.py'),
-    'blast',
-    '10.0.2.2',
-    String(sink.port),
-    '3000',
-    '1200',
-    '1500',
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-  const { count, span } = await sink.finish();
+  const { count, span } = await blast(t, ['--uplink-rate', '8mbps'], 3000, 1200, 1500);
   // 1200 bytes of payload travel as 1228-byte IPv4 packets: the serialiser counts packet bytes.
   const bps = ((count - 1) * 1228 * 8) / span;
   assert.ok(Math.abs(bps / 8e6 - 1) <= 0.05, `${(bps / 1e6).toFixed(3)} Mbit/s over ${count} datagrams`);

@@ -1,9 +1,11 @@
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { ControlClient } from '../../src/control/client.js';
 import type { StatsSnapshot } from '../../src/metrics/snapshot.js';
 import { clientScript, FAULTNET } from './harness.js';
@@ -224,4 +226,21 @@ export async function churn(clientPath: string, echoPort: number, seconds: numbe
   } finally {
     run.child.kill('SIGTERM');
   }
+}
+
+/** A churn of `seconds` at 1,000/s: every connection echoed, paced, no flows left, RSS grown < 16 MiB. */
+export function assertChurnClean(t: TestContext, r: ChurnResult, seconds: number, maxSeconds: number): void {
+  const grownMiB = (r.rssAfterKiB - r.rssAfterWarmUpKiB) / 1024;
+  t.diagnostic(
+    `${r.report.ok} connections in ${r.report.seconds} s; RSS ${(r.rssAfterWarmUpKiB / 1024).toFixed(1)} -> ${(r.rssAfterKiB / 1024).toFixed(1)} MiB`,
+  );
+  assert.deepEqual(
+    { ok: r.report.ok, failed: r.report.failed },
+    { ok: seconds * 1000, failed: 0 },
+    r.report.error ?? '',
+  );
+  assert.ok(r.report.seconds < maxSeconds, `paced at 1,000/s: took ${r.report.seconds} s`);
+  assert.equal(r.flowsAfterWarmUp, 0);
+  assert.equal(r.flowsAfter, 0);
+  assert.ok(grownMiB < 16, `RSS grew ${grownMiB.toFixed(1)} MiB`);
 }

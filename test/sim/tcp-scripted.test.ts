@@ -288,7 +288,8 @@ describe('windows', () => {
     const probes: number[] = [];
     const start = peer.now;
     for (let i = 0; i < 3; i++) {
-      while (peer.seen.length === 0) peer.advance(10);
+      // Bounded, so a probe that never comes fails below instead of hanging the run.
+      for (let waited = 0; peer.seen.length === 0 && waited < 120_000; waited += 10) peer.advance(10);
       const p = only(peer.take());
       assert.equal(p.seq, snd - 1, 'probe at SND.UNA - 1');
       assert.equal(p.payload.length, 0);

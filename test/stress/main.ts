@@ -6,6 +6,7 @@
  * Exit 0: every phase within the limits; 1: a limit broken, with the reasons; 2: a bad flag.
  */
 import { limitViolations } from '../../src/baseline/limits.js';
+import type { PhaseResult } from '../../src/baseline/phase-result.js';
 import { writeRecord } from '../../src/baseline/record.js';
 import { runComparison, type Workload } from '../../src/baseline/session.js';
 import { formatTable } from '../../src/baseline/table.js';
@@ -36,7 +37,7 @@ async function stress(profile: StressProfile): Promise<number> {
   process.stdout.write(
     `stress ${profile.mode}: ${phases.length} phases of ${workload.durationMs! / 1000} s, ${profile.workers} workers; limits: error rate ${profile.maxErrorRate}, RSS growth ${profile.maxRssDeltaKb} KiB\n`,
   );
-  let results: Awaited<ReturnType<typeof runComparison>>;
+  let results: PhaseResult[];
   try {
     results = await runComparison({
       network: { registry, seed: 1, dnsUpstream: servers.dnsUpstream },

@@ -56,22 +56,22 @@ describe('wire parsers on garbage', () => {
       const off = next() % 3 === 0 ? next() % (buf.length + 2) : 0;
       const len = next() % 4 === 0 ? next() % (buf.length + 8) : buf.length - Math.min(off, buf.length);
       const limit = off + len;
-      const results = [
-        parseIpv4(buf, off, len, ip4),
-        parseIpv4(buf, off, len, ip4, false),
-        parseIpv6(buf, off, len, ip6),
-        parseTcp(buf, off, len, tcp),
-        parseUdp(buf, off, len, udp),
-        parseIcmpv4(buf, off, len, icmp),
-        parseIcmpv6(buf, off, len, icmp, next() & 0xffff),
-      ];
-      checkResult(results[0]!, ip4.payloadOffset + ip4.payloadLength, limit);
-      checkResult(results[2]!, ip6.payloadOffset + ip6.payloadLength, limit);
-      checkResult(results[3]!, tcp.payloadOffset + tcp.payloadLength, limit);
-      checkResult(results[4]!, udp.payloadOffset + udp.payloadLength, limit);
-      checkResult(results[5]!, icmp.dataOffset + icmp.dataLength, limit);
+      // Each result is checked before the next parse overwrites the representation it filled.
+      const results: (boolean | string)[] = [];
+      const check = (result: boolean | string, payloadEnd: number): void => {
+        checkResult(result, payloadEnd, limit);
+        results.push(result);
+      };
+      check(parseIpv4(buf, off, len, ip4), ip4.payloadOffset + ip4.payloadLength);
+      check(parseIpv4(buf, off, len, ip4, false), ip4.payloadOffset + ip4.payloadLength);
+      check(parseIpv6(buf, off, len, ip6), ip6.payloadOffset + ip6.payloadLength);
+      const tcpResult = parseTcp(buf, off, len, tcp);
+      check(tcpResult, tcp.payloadOffset + tcp.payloadLength);
+      if (tcpResult === true) assert.ok(tcp.sackCount >= 0 && tcp.sackCount <= 4);
+      check(parseUdp(buf, off, len, udp), udp.payloadOffset + udp.payloadLength);
+      check(parseIcmpv4(buf, off, len, icmp), icmp.dataOffset + icmp.dataLength);
+      check(parseIcmpv6(buf, off, len, icmp, next() & 0xffff), icmp.dataOffset + icmp.dataLength);
       for (const r of results) counts[r === true ? 'ok' : 'error']++;
-      if (results[3] === true) assert.ok(tcp.sackCount >= 0 && tcp.sackCount <= 4);
     }
     assert.equal(counts.ok + counts.error, ROUNDS * 7);
     assert.ok(counts.ok > ROUNDS / 10, `only ${counts.ok} successful parses: the fuzz is too shallow`);

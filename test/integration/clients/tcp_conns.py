@@ -85,7 +85,6 @@ def hold(host, port, n, tally):
         for i in range(n):
             s = socket.create_connection((host, port), timeout=30)
             socks.append(s)
-        print(json.dumps({"open": len(socks)}), flush=True)
         for round_ in (0, 1):
             for i, s in enumerate(socks):
                 s.sendall(message(i, round_))

@@ -6,6 +6,7 @@ A PUT or POST answers `<sha256 hex> <byte count>` of the body it read.
 
 import hashlib
 import http.server
+import socket
 import sys
 from functools import partial
 
@@ -44,7 +45,7 @@ def main():
     directory = sys.argv[1]
     host = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
     if ":" in host:
-        Server.address_family = __import__("socket").AF_INET6
+        Server.address_family = socket.AF_INET6
     server = Server((host, 0), partial(Handler, directory=directory))
     print(server.server_address[1], flush=True)
     server.serve_forever()
