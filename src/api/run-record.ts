@@ -1,3 +1,4 @@
+import { DISCARD_CAUSES } from '../metrics/discards.js';
 import type { DelaySummary, DnsStats, StatsSnapshot } from '../metrics/snapshot.js';
 import type { Policy } from '../policy/types.js';
 import { RUN_EVENT_KINDS, type RunEvent } from './events.js';
@@ -151,6 +152,7 @@ const stats = object({
     }),
   ),
   dns: dnsStats,
+  discards: object(Object.fromEntries(DISCARD_CAUSES.map((cause) => [cause, int]))),
 });
 const record = object({
   format: oneOf('faultnet-run'),

@@ -1,6 +1,7 @@
 import type { CompiledRule } from '../policy/resolve.js';
 import { formatTarget } from '../policy/targets.js';
 import type { DirectionFaults } from '../policy/types.js';
+import { DiscardCounters } from './discards.js';
 import { DelayHistogram } from './histogram.js';
 import type {
   DelaySummary,
@@ -142,6 +143,8 @@ function noRouterStats(): RouterStats {
 
 /** All fault and DNS counters of one network. */
 export class FaultCounters {
+  /** Packets discarded for any reason other than a policy, by cause. */
+  readonly discards = new DiscardCounters();
   readonly uplink = new DirectionCounters();
   readonly downlink = new DirectionCounters();
   readonly dns = new DnsCounters();
@@ -161,7 +164,7 @@ export class FaultCounters {
 
   /** Zeroes every counter; rules stay known. */
   reset(): void {
-    for (const c of [this.uplink, this.downlink, this.dns]) c.reset();
+    for (const c of [this.uplink, this.downlink, this.dns, this.discards]) c.reset();
     for (const r of this.rules.values()) for (const c of [r.uplink, r.downlink, r.dns]) c.reset();
   }
 
@@ -181,6 +184,7 @@ export class FaultCounters {
       downlink: this.downlink.snapshot(),
       rules: [...this.rules.values()].map((r) => r.snapshot()),
       dns: this.dns.snapshot(),
+      discards: this.discards.snapshot(),
     };
   }
 }

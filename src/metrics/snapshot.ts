@@ -1,4 +1,5 @@
 import type { Distribution } from '../policy/types.js';
+import type { DiscardStats } from './discards.js';
 
 /**
  * The statistics of one running network at one instant: what the control socket sends, the TUI
@@ -29,6 +30,8 @@ export interface StatsSnapshot {
   rules: RuleStats[];
   /** DNS queries seen and DNS faults injected, all rules together. */
   dns: DnsStats;
+  /** Packets faultnet discarded for any reason other than a policy, by cause. */
+  discards: DiscardStats;
 }
 
 export interface FlowStats {

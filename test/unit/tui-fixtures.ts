@@ -117,6 +117,7 @@ function snapshot(uptimeMs: number, n: number): StatsSnapshot {
       },
     ],
     dns: { queries: 120, delayed: 3, timeout: 1, nxdomain: 12, servfail: 5 },
+    discards: { malformed: 4, unsupported: 0, tunQueue: 0 },
   };
 }
 
