@@ -1,7 +1,7 @@
 // Tunables of the TCP layer. Times are in ms, sizes in bytes.
 
-import type { CongestionFactory } from './congestion.js';
-import { newReno } from './newreno.js';
+import type { CongestionFactory } from './congestion/controller.js';
+import { cubic } from './congestion/cubic.js';
 
 export interface TcpConfig {
   /** Link MTU: the MSS we announce is this minus the IP and TCP headers. */
@@ -42,6 +42,7 @@ export interface TcpConfig {
   maxOutOfOrderRanges: number;
   /** Verify TCP checksums of arriving packets. */
   verifyChecksums: boolean;
+  /** Default controller; TcpEndpoint.congestionFor may choose another per flow. CUBIC, as Linux. */
   congestion: CongestionFactory;
   /** RFC 6528 secret (four words); random when absent. Tests pass one to be repeatable. */
   isnKey?: Uint32Array;
@@ -70,7 +71,7 @@ export const DEFAULT_TCP_CONFIG: TcpConfig = {
   tailLossProbe: false,
   maxOutOfOrderRanges: 32,
   verifyChecksums: true,
-  congestion: newReno,
+  congestion: cubic,
 };
 
 export function tcpConfig(overrides: Partial<TcpConfig> = {}): TcpConfig {

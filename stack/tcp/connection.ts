@@ -11,7 +11,8 @@ import { IPV4_HEADER_LENGTH } from '../wire/ipv4.js';
 import { IPV6_HEADER_LENGTH } from '../wire/ipv6.js';
 import { TCP_HEADER_LENGTH, TcpFlags, type TcpRepr } from '../wire/tcp.js';
 import type { TcpConfig } from './config.js';
-import type { CongestionControl } from './congestion.js';
+import type { CongestionControl, CongestionFactory } from './congestion/controller.js';
+import { STALL_GAP_MS, TcpCounters } from './counters.js';
 import { InsertResult, ReceiveBuffer } from './receive-buffer.js';
 import { RttEstimator } from './rtt.js';
 import { SackScoreboard } from './sack-scoreboard.js';
@@ -247,9 +248,12 @@ export class Connection implements TimerItem {
   // --- counters ---
   segmentsIn = 0;
   segmentsOut = 0;
-  retransmits = 0;
   bytesReceived = 0;
-  bytesAcked = 0;
+  /** Loss-recovery counters shown per connection and summed by the endpoint. */
+  readonly counters = new TcpCounters();
+  /** Chosen once at creation (TcpEndpoint.congestionFor, else the config's). */
+  congestion: CongestionFactory;
+  private lastProgressAt = 0;
 
   constructor(
     private readonly host: ConnectionHost,
@@ -257,6 +261,7 @@ export class Connection implements TimerItem {
   ) {
     const cfg = host.config;
     this.v6 = v6;
+    this.congestion = cfg.congestion;
     this.dupThresh = cfg.dupThresh;
     this.sendBuffer = new SendBuffer(cfg.sendBufferSize);
     let ws = 0;
@@ -281,6 +286,11 @@ export class Connection implements TimerItem {
   /** The program's own address. */
   get remoteAddress(): string {
     return this.v6 ? ipv6ToString(this.remoteAddr6!, 0) : ipv4U32ToString(this.remoteWords[0]!);
+  }
+
+  /** The congestion controller's name; null until the connection is established. */
+  get congestionName(): CongestionControl['name'] | null {
+    return this.cc === null ? null : this.cc.name;
   }
 
   get stateName(): string {
@@ -377,7 +387,8 @@ export class Connection implements TimerItem {
   private establish(now: number): void {
     this.state = TcpState.ESTABLISHED;
     const cfg = this.host.config;
-    this.cc = cfg.congestion(this.sendMss, cfg.initialWindowSegments * this.sendMss);
+    this.cc = this.congestion(this.sendMss, cfg.initialWindowSegments * this.sendMss);
+    this.lastProgressAt = now;
     this.rtoAt = 0;
     this.retries = 0;
     this.rtt.resetBackoff();
@@ -793,6 +804,7 @@ export class Connection implements TimerItem {
       (seg.sackCount > 1 && seqGe(b0.left, blocks[1]!.left) && seqLe(b0.right, blocks[1]!.right));
     if (dsack) {
       first = 1;
+      this.counters.dsacksReceived++;
       const repeated = b0.left === this.lastDsackLeft && b0.right === this.lastDsackRight;
       this.lastDsackLeft = b0.left;
       this.lastDsackRight = b0.right;
@@ -833,7 +845,12 @@ export class Connection implements TimerItem {
     if (rttSample >= 0) this.rtt.sample(rttSample);
 
     const freed = this.sendBuffer.ackTo(ack);
-    this.bytesAcked += freed;
+    this.counters.bytesAcked += freed;
+    if (freed > 0) {
+      const gap = now - this.lastProgressAt;
+      if (gap > STALL_GAP_MS) this.counters.stalledMs += gap;
+      this.lastProgressAt = now;
+    }
     if (freed > 0 && this.wantWritable && this.sendBuffer.free >= this.sendBuffer.limit >>> 2) {
       this.wantWritable = false;
       this.events |= EV_WRITABLE;
@@ -901,6 +918,7 @@ export class Connection implements TimerItem {
         this.episodeRetransmits = 0;
         this.episodeDsacks = 0;
         cc.onLoss(seqDiff(this.sndMax, una), now);
+        this.counters.fastRecoveries++;
         this.inRecovery = true;
         this.probeAt = 0;
         this.recoverPoint = this.sndMax;
@@ -1045,6 +1063,7 @@ export class Connection implements TimerItem {
   }
 
   private sendSegment(flags: number, seq: number, payloadLen: number, now: number): void {
+    this.counters.bytesSent += payloadLen;
     const tx = this.fillHeader(flags, seq);
     if ((flags & SYN) !== 0) {
       tx.window = Math.min(this.receiveBuffer.limit, 0xffff);
@@ -1248,6 +1267,7 @@ export class Connection implements TimerItem {
     this.forceSend = false;
     if (this.probeDue) {
       this.probeDue = false;
+      this.counters.tailLossProbes++;
       if (!sent && !this.inRecovery && this.sndUna !== this.sndMax) this.sendProbe(now);
     }
     // Persist: data waits but nothing is in flight to bring a window update.
@@ -1289,7 +1309,7 @@ export class Connection implements TimerItem {
       if (seq === this.sndUna) this.unaRtxMark = this.sndMax;
       if (seqGt(seqAdd(seq, len), this.rtxHigh)) this.rtxHigh = seqAdd(seq, len);
       this.rtxTsVal = this.tsNow(now);
-      this.retransmits++;
+      this.counters.retransmittedSegments++;
       this.episodeRetransmits++;
       this.rttActive = false;
     } else if (!this.tsOk && !this.rttActive) {
@@ -1400,6 +1420,7 @@ export class Connection implements TimerItem {
       this.close('timeout');
       return;
     }
+    this.counters.rtos++;
     this.cc!.onTimeout(seqDiff(this.sndMax, this.sndUna), now);
     this.probeAt = 0;
     this.rtt.backoff();

@@ -67,7 +67,9 @@ import {
 } from '../wire/ipv6.js';
 import { emitTcp, fillTcpChecksum, newTcpRepr, parseTcp, TcpFlags, tcpChecksumValid } from '../wire/tcp.js';
 import { type TcpConfig, tcpConfig } from './config.js';
+import type { CongestionFactory } from './congestion/controller.js';
 import { Connection, type ConnectionHost, INPUT_REUSE, startHeader } from './connection.js';
+import { TcpCounters } from './counters.js';
 import { IsnGenerator } from './isn.js';
 import { seqAdd } from './seq.js';
 import { TimerHeap } from './timers.js';
@@ -115,6 +117,22 @@ export class TcpEndpoint implements ConnectionHost {
   onConnectRequest: (conn: Connection) => void = (conn) => conn.refuse();
   onUnreachable: (conn: Connection, syn: Uint8Array) => void = noop;
   onFlushNeeded: () => void = noop;
+  /**
+   * Picks the congestion control of a new connection (from a SYN or an active open), consulted
+   * once per connection; undefined, or a call returning undefined, keeps the config's default.
+   */
+  congestionFor:
+    | ((
+        family: 4 | 6,
+        localAddress: string,
+        localPort: number,
+        remoteAddress: string,
+        remotePort: number,
+      ) => CongestionFactory | undefined)
+    | undefined = undefined;
+  /** Counters of connections already gone; `counters()` adds the live ones. */
+  private readonly closedCounters = new TcpCounters();
+  private readonly totals = new TcpCounters();
 
   private readonly table = new Map<number, Connection>();
   private count = 0;
@@ -280,6 +298,11 @@ export class TcpEndpoint implements ConnectionHost {
     }
     c.localPort = localPort;
     c.remotePort = remotePort;
+    const pick = this.congestionFor;
+    if (pick !== undefined) {
+      const f = pick(c.family, c.localAddress, localPort, c.remoteAddress, remotePort);
+      if (f !== undefined) c.congestion = f;
+    }
     c.hashKey = hash;
     c.nextInBucket = this.table.get(hash) ?? null;
     this.table.set(hash, c);
@@ -374,6 +397,17 @@ export class TcpEndpoint implements ConnectionHost {
     }
   }
 
+  /** Loss-recovery counters summed over every connection this endpoint has had. */
+  counters(): TcpCounters {
+    const t = this.totals;
+    t.reset();
+    t.add(this.closedCounters);
+    for (const head of this.table.values()) {
+      for (let c: Connection | null = head; c !== null; c = c.nextInBucket) t.add(c.counters);
+    }
+    return t;
+  }
+
   detach(conn: Connection): void {
     this.timers.remove(conn);
     const head = this.table.get(conn.hashKey);
@@ -389,6 +423,7 @@ export class TcpEndpoint implements ConnectionHost {
     }
     conn.nextInBucket = null;
     this.count--;
+    this.closedCounters.add(conn.counters);
   }
 
   unreachable(conn: Connection, syn: Uint8Array): void {

@@ -128,7 +128,7 @@ export function runPair(seed: number, opts: PairOptions): PairResult {
     error,
     time: now,
     received: [sideA.received, sideB.received],
-    retransmits: [client.retransmits, sideB.conn?.retransmits ?? 0],
+    retransmits: [client.counters.retransmittedSegments, sideB.conn?.counters.retransmittedSegments ?? 0],
     packets,
   });
   for (;;) {

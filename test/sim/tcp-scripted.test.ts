@@ -358,7 +358,7 @@ describe('loss recovery', () => {
     assert.equal(partial.seq, snd + 4 * 1460, 'partial ACK: the next unacknowledged segment');
     peer.send({ flags: ACK, seq: rcv, ack: snd + 14_600, window: 65535 });
     assert.equal(o.conn.inRecovery, false);
-    assert.equal(o.conn.retransmits, 2);
+    assert.equal(o.conn.counters.retransmittedSegments, 2);
   });
 
   test('SACK: duplicated pure ACKs never trigger a retransmit; new SACKed data does', () => {
@@ -368,7 +368,7 @@ describe('loss recovery', () => {
     const block: [number, number] = [snd + 1460, snd + 2920];
     for (let i = 0; i < 5; i++) peer.send({ flags: ACK, seq: rcv, ack: snd, window: 65535, sack: [block] });
     assert.deepEqual(peer.take(), []);
-    assert.equal(o.conn.retransmits, 0);
+    assert.equal(o.conn.counters.retransmittedSegments, 0);
     peer.send({ flags: ACK, seq: rcv, ack: snd, window: 65535, sack: [[snd + 1460, snd + 5840]] });
     const rtx = only(peer.take());
     assert.equal(rtx.seq, snd);
@@ -388,7 +388,7 @@ describe('loss recovery', () => {
     assert.equal(only(peer.take()).seq, snd + 10 * 1460);
     peer.send({ flags: ACK, seq: rcv, ack: snd, window: 65535, sack: [[snd + 1460, snd + 4380]] });
     assert.equal(only(peer.take()).seq, snd + 11 * 1460);
-    assert.equal(conn.retransmits, 0);
+    assert.equal(conn.counters.retransmittedSegments, 0);
   });
 
   test('a pending connection nobody decides about is dropped after pendingTimeout', () => {

@@ -1,9 +1,10 @@
-// NewReno congestion control (RFC 5681 with RFC 3465 byte counting). Fast recovery runs on the
+// NewReno congestion control (RFC 5681 with RFC 3465 byte counting; slow start grows by every byte acked, as Linux does, without L's cap). Fast recovery runs on the
 // connection's pipe estimate (RFC 6675 / RFC 6582), so cwnd is never inflated by duplicate ACKs.
 
-import type { CongestionControl, CongestionFactory } from './congestion.js';
+import type { CongestionControl, CongestionFactory } from './controller.js';
 
 export class NewReno implements CongestionControl {
+  readonly name = 'reno' as const;
   cwnd: number;
   ssthresh = 0x7fffffff;
   private bytesAcked = 0;
@@ -11,15 +12,13 @@ export class NewReno implements CongestionControl {
   constructor(
     private readonly mss: number,
     initialWindow: number,
-    /** RFC 3465's L: the most one ACK may grow cwnd by in slow start, in segments. */
-    private readonly abcLimit = 2,
   ) {
     this.cwnd = initialWindow;
   }
 
   onAck(acked: number): void {
     if (this.cwnd < this.ssthresh) {
-      this.cwnd += Math.min(acked, this.abcLimit * this.mss);
+      this.cwnd += acked;
       return;
     }
     this.bytesAcked += acked;

@@ -3,6 +3,8 @@
 // algorithm can replace NewReno without touching the state machine.
 
 export interface CongestionControl {
+  /** Which algorithm this is, as shown in stats. */
+  readonly name: 'cubic' | 'reno' | 'bbr';
   /** Bytes. */
   readonly cwnd: number;
   readonly ssthresh: number;
