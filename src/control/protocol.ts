@@ -3,8 +3,9 @@
  * socket per running network (`faultnet run --control PATH`, else `defaultControlPath(pid)`).
  *
  * A client writes one JSON object per line and reads one JSON object per line back. Replies come
- * in request order. Every reply echoes the request's `id` (any JSON value; `null` when the request
- * had none or could not be parsed) and has `ok`. A failed request changes nothing and gets
+ * in request order. Every reply echoes the request's `id` (a string of at most MAX_ID_LENGTH
+ * characters, a safe integer, or null; `null` when the request had none, could not be parsed or
+ * had an id of another kind, which is refused) and has `ok`. A failed request changes nothing and gets
  * `{ id, ok: false, error: "one line" }`; the error starts with the offending field where there is
  * one (`names[1]: no policy named "x"`, `policies.slow.uplink.jitter: ...`). Unknown
  * extra fields are ignored. Blank lines are ignored. Malformed JSON, an unknown `op` or a bad field
@@ -46,8 +47,20 @@ export const MAX_LINE_BYTES = 1024 * 1024;
 export const MIN_INTERVAL_MS = 50;
 export const MAX_INTERVAL_MS = 2 ** 31 - 1;
 
-/** Any JSON value the client chose; echoed unchanged. */
-export type RequestId = unknown;
+/** The longest string id the server echoes; a longer one, or an id of another type, is refused. */
+export const MAX_ID_LENGTH = 64;
+
+/** What the client chose to tag a request with; echoed unchanged. Only short scalars, so that an
+ * echoed id can never be large or deep. */
+export type RequestId = string | number | null;
+
+function isRequestId(v: unknown): v is RequestId {
+  return (
+    v === null ||
+    (typeof v === 'string' && v.length <= MAX_ID_LENGTH) ||
+    (typeof v === 'number' && Number.isSafeInteger(v))
+  );
+}
 
 export type Request =
   | { op: 'stats' }
@@ -174,7 +187,13 @@ export function parseRequest(line: string): { id: RequestId; request: Request } 
     throw new RequestError(`request: expected a JSON object, got ${describeValue(value)}`);
   }
   const o = value as Record<string, unknown>;
-  const id = o.id ?? null;
+  const rawId = o.id ?? null;
+  if (!isRequestId(rawId)) {
+    throw new RequestError(
+      `id: expected a string of at most ${MAX_ID_LENGTH} characters or a safe integer, got ${describeValue(rawId)}`,
+    );
+  }
+  const id = rawId;
   const fail = (field: string, detail: string): never => {
     throw new RequestError(`${field}: ${detail}`, id);
   };

@@ -12,6 +12,14 @@ import {
   type RequestId,
 } from './protocol.js';
 
+/** The most client connections served at once; one more gets an error line and is closed. */
+export const MAX_SESSIONS = 64;
+/**
+ * The most reply bytes a session may have queued for its client before the server stops handling
+ * its requests (and reading its socket) until the client reads; one reply may overshoot it.
+ */
+export const MAX_QUEUED_BYTES = 1024 * 1024;
+
 /** Serves the control protocol (see protocol.ts) for one network on a Unix socket of mode 0600. */
 export class ControlServer {
   private readonly sessions = new Set<Session>();
@@ -31,6 +39,13 @@ export class ControlServer {
     const server = createServer();
     const control = new ControlServer(path, server);
     server.on('connection', (socket) => {
+      if (control.sessions.size >= MAX_SESSIONS) {
+        socket.on('error', () => socket.destroy());
+        socket.end(
+          `${JSON.stringify({ id: null, ok: false, error: `connection: more than ${MAX_SESSIONS} clients at once; closing` })}\n`,
+        );
+        return;
+      }
       const session = new Session(socket, target, () => control.sessions.delete(session));
       control.sessions.add(session);
     });
@@ -81,9 +96,15 @@ async function removeStaleSocket(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
-/** One client connection: its line buffer, its replies and at most one subscription. */
+/**
+ * One client connection: its line buffer, its replies and at most one subscription. Requests are
+ * handled only while the replies queued for the client stay under MAX_QUEUED_BYTES: the lines of a
+ * chunk beyond that wait (at most one chunk of them, since the socket is paused) until it drains.
+ */
 class Session {
   private readonly lines = new LineSplitter(MAX_LINE_BYTES);
+  private readonly backlog: string[] = [];
+  private next = 0;
   private timer: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -93,11 +114,11 @@ class Session {
     onClose: () => void,
   ) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    // A client that does not read its replies stops being read until it does.
-    socket.on('drain', () => socket.resume());
+    socket.on('drain', () => this.pump());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.unsubscribe();
+      this.backlog.length = 0;
       onClose();
     });
   }
@@ -109,15 +130,33 @@ class Session {
 
   private receive(chunk: Buffer): void {
     if (this.closing) return;
-    if (this.lines.push(chunk, (line) => this.handle(line))) return;
+    const fits = this.lines.push(chunk, (line) => {
+      if (line.trim() !== '') this.backlog.push(line);
+    });
+    this.pump();
+    if (fits) return;
     this.closing = true;
     this.unsubscribe();
     this.send({ id: null, ok: false, error: `request: line longer than ${MAX_LINE_BYTES} bytes; closing` });
     this.socket.end(() => this.socket.destroy());
   }
 
+  /** Handles waiting lines while the client keeps up; pauses reading while it does not. */
+  private pump(): void {
+    while (this.next < this.backlog.length && !this.closing) {
+      if (this.socket.writableLength >= MAX_QUEUED_BYTES) {
+        this.socket.pause();
+        return;
+      }
+      this.handle(this.backlog[this.next++]!);
+    }
+    this.backlog.length = 0;
+    this.next = 0;
+    if (this.socket.writableLength < MAX_QUEUED_BYTES) this.socket.resume();
+    else this.socket.pause();
+  }
+
   private handle(line: string): void {
-    if (this.closing || line.trim() === '') return;
     let id: RequestId = null;
     try {
       const parsed = parseRequest(line);
@@ -159,8 +198,15 @@ class Session {
     this.timer = null;
   }
 
+  /** Never throws: a reply that cannot be encoded becomes an error reply. */
   private send(reply: Reply): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
-    if (!this.socket.write(`${JSON.stringify(reply)}\n`)) this.socket.pause();
+    let text: string;
+    try {
+      text = JSON.stringify(reply);
+    } catch (err) {
+      text = JSON.stringify({ id: reply.id, ok: false, error: `reply: cannot encode: ${errorLine(err)}` });
+    }
+    this.socket.write(`${text}\n`);
   }
 }

@@ -21,15 +21,16 @@ export function childPath(path: string, key: string | number): string {
 
 /** How a rejected value is quoted in an error: strings in double quotes, the rest as JSON. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  let text: string;
   try {
-    const text = JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    text = JSON.stringify(value);
   } catch {
-    return String(value);
+    // Too deep or cyclic: name the kind rather than recurse into it again.
+    return Array.isArray(value) ? 'an array' : typeof value;
   }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** `expected <what>, got <value>` at a path. */

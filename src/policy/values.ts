@@ -5,8 +5,18 @@ import { expected } from './errors.js';
  * policy files (`policies.slow.uplink.jitter`) and CLI flags (`--jitter`) report the same way.
  * Strings are case-insensitive and may contain spaces anywhere. Canonical units: durations in
  * milliseconds (float, the `performance.now()` domain the engine runs in), rates in bits per second,
- * sizes in bytes, probabilities in [0, 1].
+ * sizes in bytes, probabilities in [0, 1]. Every value has a finite range (below), so that no
+ * spelling can produce Infinity, a timer Node cannot arm, or a rate that holds a packet for days.
  */
+
+/** Durations: 0 to one hour. An hour is far past any fault worth testing and well inside what a
+ * Node timer can hold (2^31-1 ms). */
+export const MAX_DURATION_MS = 3_600_000;
+/** Rates: 8 bit/s (one byte a second) to 1 Tbit/s. */
+export const MIN_RATE_BPS = 8;
+export const MAX_RATE_BPS = 1e12;
+/** Sizes: 1 byte to 16 GiB. */
+export const MAX_SIZE_BYTES = 16 * 1024 ** 3;
 
 const NUMBER = '(\\d+(?:\\.\\d*)?|\\.\\d+)';
 const DURATION_RE = new RegExp(`^${NUMBER}(us|µs|ms|s)$`);
@@ -48,8 +58,11 @@ function unitMatch(value: unknown, re: RegExp): RegExpExecArray | null {
 export function parseDuration(value: unknown, path: string): number {
   if (value === 0) return 0;
   const m = unitMatch(value, DURATION_RE);
-  if (m === null) throw expected(path, 'a duration like "20ms", "250us" or "1.5s"', value);
-  return Number(m[1]) * DURATION_MS[m[2]!]!;
+  const ms = m === null ? Number.NaN : Number(m[1]) * DURATION_MS[m[2]!]!;
+  if (!(ms >= 0 && ms <= MAX_DURATION_MS)) {
+    throw expected(path, 'a duration like "20ms", "250us" or "1.5s", from 0 to 3600s', value);
+  }
+  return ms;
 }
 
 /** `"5%"`, `"500ppm"`, or a number in [0, 1] (also as a string, as CLI flags give it). */
@@ -70,7 +83,9 @@ export function parseProbability(value: unknown, path: string): number {
 export function parseRate(value: unknown, path: string): number {
   const m = unitMatch(value, RATE_RE);
   const bps = m === null ? 0 : Number(m[1]) * RATE_BPS[m[2]!]!;
-  if (!(bps > 0)) throw expected(path, 'a rate like "10mbps" or "512kbit" (bits per second)', value);
+  if (!(bps >= MIN_RATE_BPS && bps <= MAX_RATE_BPS)) {
+    throw expected(path, 'a rate like "10mbps" or "512kbit" (bits per second), from 8bps to 1000gbit', value);
+  }
   return bps;
 }
 
@@ -78,7 +93,9 @@ export function parseRate(value: unknown, path: string): number {
 export function parseSize(value: unknown, path: string): number {
   const m = unitMatch(value, SIZE_RE);
   const bytes = m === null ? 0 : Math.round(Number(m[1]) * SIZE_BYTES[m[2]!]!);
-  if (!(bytes >= 1)) throw expected(path, 'a size like "64kb", "1.5mb" or "256kib"', value);
+  if (!(bytes >= 1 && bytes <= MAX_SIZE_BYTES)) {
+    throw expected(path, 'a size like "64kb", "1.5mb" or "256kib", from 1b to 16gib', value);
+  }
   return bytes;
 }
 

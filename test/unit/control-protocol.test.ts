@@ -14,10 +14,12 @@ function refusal(line: string): { message: string; id: unknown } {
 
 describe('parseRequest', () => {
   it('returns the id (null when absent) and the checked request', () => {
-    assert.deepEqual(parseRequest('{"op":"stats","id":{"n":[1]}}'), {
-      id: { n: [1] },
-      request: { op: 'stats' },
-    });
+    assert.deepEqual(parseRequest('{"op":"stats","id":"n-1"}'), { id: 'n-1', request: { op: 'stats' } });
+    for (const id of ['{"n":[1]}', '[1]', '1.5', '9007199254740993', `"${'x'.repeat(65)}"`, 'true']) {
+      const refused = refusal(`{"op":"stats","id":${id}}`);
+      assert.equal(refused.id, null, id);
+      assert.match(refused.message, /^id: expected a string of at most 64 characters or a safe integer/, id);
+    }
     assert.deepEqual(parseRequest('{"op":"clear"}'), { id: null, request: { op: 'clear' } });
     assert.deepEqual(parseRequest('{"op":"set","names":["a","b"],"extra":1,"id":7}'), {
       id: 7,

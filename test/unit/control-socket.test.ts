@@ -19,7 +19,7 @@ import {
   type Reply,
   type StatsEvent,
 } from '../../src/control/protocol.js';
-import { ControlServer } from '../../src/control/server.js';
+import { ControlServer, MAX_QUEUED_BYTES, MAX_SESSIONS } from '../../src/control/server.js';
 import { FaultCounters } from '../../src/metrics/counters.js';
 import type { StatsSnapshot } from '../../src/metrics/snapshot.js';
 import { PolicyError } from '../../src/policy/errors.js';
@@ -191,10 +191,10 @@ describe('ControlServer socket file', () => {
 });
 
 describe('ControlServer operations', () => {
-  it('stats returns the target snapshot and echoes any id', async () => {
+  it('stats returns the target snapshot and echoes a scalar id', async () => {
     const c = await raw();
-    const reply = await c.ask({ op: 'stats', id: { tag: ['x', 1] } });
-    assert.deepEqual(reply, { id: { tag: ['x', 1] }, ok: true, stats: { ...target.stats(), uptimeMs: 1 } });
+    const reply = await c.ask({ op: 'stats', id: 'tag-1' });
+    assert.deepEqual(reply, { id: 'tag-1', ok: true, stats: { ...target.stats(), uptimeMs: 1 } });
     assert.equal(reply.stats.flows.tcp, 2);
     assert.deepEqual(await c.ask({ op: 'stats' }).then((r) => r.id), null);
   });
@@ -327,6 +327,57 @@ describe('ControlServer bad input', () => {
     });
     await c.closed;
     assert.equal((await other.ask({ op: 'stats' })).ok, true);
+  });
+});
+
+describe('ControlServer hostile clients', () => {
+  it('refuses a deeply nested id without echoing it, and keeps serving', async () => {
+    const c = await raw();
+    const deep = `${'['.repeat(4200)}${']'.repeat(4200)}`;
+    c.send(`{"op":"stats","id":${deep}}`);
+    const reply = await c.next();
+    assert.equal(reply.ok, false);
+    assert.equal(reply.id, null);
+    assert.match((reply as { error: string }).error, /^id: expected a string of at most 64 characters/);
+    const long = await c.ask({ op: 'stats', id: 'x'.repeat(65) });
+    assert.equal(long.ok, false);
+    assert.equal(long.id, null);
+    assert.equal((await c.ask({ op: 'stats', id: 7 })).id, 7);
+  });
+
+  it('stops handling a pipelining client that never reads once its replies pass the cap', async () => {
+    const c = await raw();
+    c.socket.pause();
+    const calls = target.statsCalls;
+    // 4 MiB of stats requests, each answered with a snapshot of a few hundred bytes.
+    const line = '{"op":"stats"}\n';
+    const chunk = line.repeat(Math.floor(65536 / line.length));
+    for (let i = 0; i < 64; i++) c.socket.write(chunk);
+    await new Promise((r) => setTimeout(r, 300));
+    const handled = target.statsCalls - calls;
+    const replyBytes = JSON.stringify({ id: null, ok: true, stats: target.stats() }).length + 1;
+    // Handled replies are what fits the cap plus the socket's own buffers (a few hundred KiB),
+    // not the 280k requests sent.
+    assert.ok(handled * replyBytes < MAX_QUEUED_BYTES + 4 * 1024 * 1024, `handled ${handled} requests`);
+    assert.ok(handled < (64 * Math.floor(65536 / line.length)) / 4, `handled ${handled} requests`);
+    const other = await raw();
+    assert.equal((await other.ask({ op: 'stats' })).ok, true);
+  });
+
+  it(`refuses client ${MAX_SESSIONS + 1} with an error line and serves the others`, async () => {
+    const open: RawClient[] = [];
+    for (let i = 0; i < MAX_SESSIONS; i++) open.push(await raw());
+    for (const c of open) assert.equal((await c.ask({ op: 'stats' })).ok, true);
+    const extra = await raw();
+    const refused = await extra.next();
+    assert.equal(refused.ok, false);
+    assert.match((refused as { error: string }).error, /more than 64 clients/);
+    await extra.closed;
+    open[0]!.close();
+    await open[0]!.closed;
+    await new Promise((r) => setImmediate(r));
+    const again = await raw();
+    assert.equal((await again.ask({ op: 'stats' })).ok, true);
   });
 });
 

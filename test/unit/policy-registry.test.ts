@@ -90,7 +90,7 @@ describe('PolicyRegistry', () => {
       (err: unknown) =>
         err instanceof PolicyError &&
         err.message ===
-          'policies.broken.uplink.jitter: expected a duration like "20ms", "250us" or "1.5s", got "20"',
+          'policies.broken.uplink.jitter: expected a duration like "20ms", "250us" or "1.5s", from 0 to 3600s, got "20"',
     );
     assert.deepEqual(r.list(), ['slow']);
     assert.equal(r.get('slow')?.uplink.latencyMs, 1);

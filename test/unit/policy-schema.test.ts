@@ -98,7 +98,7 @@ describe('validatePolicy', () => {
   it('names the path of a bad value', () => {
     rejects(
       () => validatePolicy({ uplink: { jitter: '20' } }, 'slow'),
-      'policies.slow.uplink.jitter: expected a duration like "20ms", "250us" or "1.5s", got "20"',
+      'policies.slow.uplink.jitter: expected a duration like "20ms", "250us" or "1.5s", from 0 to 3600s, got "20"',
     );
     const cases: [unknown, string][] = [
       [{ latency: 5 }, 'policies.p.latency: expected a duration'],

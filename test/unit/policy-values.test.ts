@@ -32,18 +32,18 @@ describe('parseDuration (ms)', () => {
   it('rejects a number without unit, negatives, other units and non-strings', () => {
     rejects(
       () => parseDuration('20', 'policies.slow.uplink.jitter'),
-      'policies.slow.uplink.jitter: expected a duration like "20ms", "250us" or "1.5s", got "20"',
+      'policies.slow.uplink.jitter: expected a duration like "20ms", "250us" or "1.5s", from 0 to 3600s, got "20"',
     );
     rejects(
       () => parseDuration(20, '--latency'),
-      '--latency: expected a duration like "20ms", "250us" or "1.5s", got 20',
+      '--latency: expected a duration like "20ms", "250us" or "1.5s", from 0 to 3600s, got 20',
     );
     for (const bad of ['-5ms', '5 m s x', '5min', 'ms', '1.2.3ms', '', '5ns']) {
       assert.throws(() => parseDuration(bad, 'p'), PolicyError, bad);
     }
     rejects(
       () => parseDuration(null, 'x'),
-      'x: expected a duration like "20ms", "250us" or "1.5s", got null',
+      'x: expected a duration like "20ms", "250us" or "1.5s", from 0 to 3600s, got null',
     );
   });
 });
@@ -85,7 +85,7 @@ describe('parseRate (bits per second)', () => {
   it('rejects zero, bare numbers and byte units', () => {
     rejects(
       () => parseRate('0mbps', '--rate'),
-      '--rate: expected a rate like "10mbps" or "512kbit" (bits per second), got "0mbps"',
+      '--rate: expected a rate like "10mbps" or "512kbit" (bits per second), from 8bps to 1000gbit, got "0mbps"',
     );
     for (const bad of ['10', 10, '10mb', '10MB/s', 'fast', '-1kbps'])
       assert.throws(() => parseRate(bad, 'p'), PolicyError);
@@ -105,7 +105,7 @@ describe('parseSize (bytes)', () => {
   it('rejects bare numbers, bits and zero', () => {
     rejects(
       () => parseSize('64', 'a.limit'),
-      'a.limit: expected a size like "64kb", "1.5mb" or "256kib", got "64"',
+      'a.limit: expected a size like "64kb", "1.5mb" or "256kib", from 1b to 16gib, got "64"',
     );
     for (const bad of [64, '0kb', '64kbit', '1tb', '0.1b'])
       assert.throws(() => parseSize(bad, 'p'), PolicyError);
@@ -135,5 +135,23 @@ describe('PolicyError', () => {
     assert.equal(err.path, '--loss');
     assert.equal(err.detail, 'bad');
     assert.equal(err.message, '--loss: bad');
+  });
+});
+
+describe('value ranges', () => {
+  it('refuses values that are not finite or outside their stated range, naming the path', () => {
+    const cases: [() => number, RegExp][] = [
+      [
+        () => parseDuration(`${'9'.repeat(400)}ms`, 'policies.x.latency'),
+        /: policies\.x\.latency: .*from 0 to 3600s/,
+      ],
+      [() => parseDuration('1000000000s', '--latency'), /: --latency: .*from 0 to 3600s/],
+      [() => parseRate('0.000000001bps', 'policies.x.rate'), /: policies\.x\.rate: .*from 8bps to 1000gbit/],
+      [() => parseRate(`${'9'.repeat(400)}gbps`, '--rate'), /: --rate: /],
+      [() => parseSize('17gib', 'policies.x.rate.limit'), /: policies\.x\.rate\.limit: .*from 1b to 16gib/],
+    ];
+    for (const [parse, message] of cases) assert.throws(parse, message);
+    assert.equal(parseDuration('3600s', 'd'), 3_600_000);
+    assert.equal(parseRate('8bps', 'r'), 8);
   });
 });
