@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { StatsSnapshot } from '../src/metrics/index.js';
+import { type StatsSnapshot, totalDiscards } from '../src/metrics/index.js';
 import { formatCount, formatUptime } from './format.js';
 import { useTheme } from './theme.js';
 
@@ -28,7 +28,7 @@ export function Header({ title, snapshot }: HeaderProps) {
         <Text color={theme.good}>RUNNING</Text>
       )}
       <Text wrap="truncate">
-        {` · up ${formatUptime(snapshot.uptimeMs)} · malformed pkts ${formatCount(snapshot.dropsMalformed)}${snapshot.seed === null ? '' : ` · seed ${snapshot.seed}`} · policies: ${policies}`}
+        {` · up ${formatUptime(snapshot.uptimeMs)} · discarded ${formatCount(totalDiscards(snapshot.discards))}${snapshot.seed === null ? '' : ` · seed ${snapshot.seed}`} · policies: ${policies}`}
       </Text>
     </Box>
   );

@@ -22,10 +22,10 @@ const MIN_WIDE_ROWS = 30;
 /** The direction row without its sparkline. */
 const RATE_TEXT_WIDTH = 36;
 const MAX_SPARK = 60;
-/** Narrow: header, 4 traffic rows, dns, 3 section titles, policy list, status, keys. */
-const NARROW_FIXED_ROWS = 12;
-/** Wide body, left column: 3 section titles, 4 traffic rows, dns, and the policy row that is not a field row. */
-const WIDE_LEFT_FIXED_ROWS = 9;
+/** Narrow: header, 4 traffic rows, dns, discards, 3 section titles, policy list, status, keys. */
+const NARROW_FIXED_ROWS = 13;
+/** Wide body, left column: 3 section titles, 4 traffic rows, dns, discards, and the policy row that is not a field row. */
+const WIDE_LEFT_FIXED_ROWS = 10;
 /** Wide: header above the columns, status and keys below. */
 const WIDE_FRAME_ROWS = 3;
 

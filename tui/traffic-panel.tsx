@@ -1,5 +1,10 @@
 import { Box, Text } from 'ink';
-import type { DirectionStats, StatsSnapshot } from '../src/metrics/index.js';
+import {
+  type DirectionStats,
+  formatDiscards,
+  type StatsSnapshot,
+  totalDiscards,
+} from '../src/metrics/index.js';
 import { formatBytes, formatCount, sparkline } from './format.js';
 import { Line } from './section.js';
 import { bucketMeans, type DirectionRate, type StatsState, totalDrops } from './stats-state.js';
@@ -64,6 +69,16 @@ export function DnsLine({ snapshot }: { snapshot: StatsSnapshot }) {
   return (
     <Line>
       {`dns ${formatCount(dns.queries)} queries · delayed ${formatCount(dns.delayed)} · timeout ${formatCount(dns.timeout)} · nxdomain ${formatCount(dns.nxdomain)} · servfail ${formatCount(dns.servfail)}`}
+    </Line>
+  );
+}
+
+/** What faultnet discarded that no policy asked for, by cause: the instrument's own losses. */
+export function DiscardsLine({ snapshot }: { snapshot: StatsSnapshot }) {
+  const theme = useTheme();
+  return (
+    <Line color={totalDiscards(snapshot.discards) > 0 ? theme.bad : undefined}>
+      {`discarded, no policy: ${formatDiscards(snapshot.discards)}`}
     </Line>
   );
 }

@@ -245,6 +245,8 @@ export class Network implements ControlTarget, ScopeTarget {
   private inlineCount = 0;
   private command: string[] | null = null;
   private runJson: string | undefined;
+  /** tun0's kernel drop counters at the last reading: the difference is counted as discards. */
+  private linkDrops = { txDropped: 0, rxDropped: 0 };
 
   private constructor(
     readonly namespace: Namespace,
@@ -406,6 +408,7 @@ export class Network implements ControlTarget, ScopeTarget {
         const now = performance.now();
         udp.expire(now);
         router.expire(now, o.udpIdleTimeoutMs);
+        net.readLinkDrops();
       },
       Math.min(1000, o.udpIdleTimeoutMs),
     );
@@ -563,10 +566,19 @@ export class Network implements ControlTarget, ScopeTarget {
     for (const flow of this.router.flows.all()) {
       flow.packetsUp = flow.bytesUp = flow.packetsDown = flow.bytesDown = 0;
     }
-    this.router.counters.malformed = 0;
+  }
+
+  /** Counts what tun0's kernel queues dropped since the last reading. */
+  private readLinkDrops(): void {
+    const now = this.namespace.linkStats.read();
+    if (now === null) return;
+    this.counters.discards.add('tunQueue', now.txDropped - this.linkDrops.txDropped);
+    this.counters.discards.add('tunWrite', now.rxDropped - this.linkDrops.rxDropped);
+    this.linkDrops = now;
   }
 
   stats(): StatsSnapshot {
+    this.readLinkDrops();
     const engine = this.router.engine;
     const flows = [...this.router.flows.all()];
     const top = flows
@@ -593,7 +605,6 @@ export class Network implements ControlTarget, ScopeTarget {
         bytesUp: f.bytesUp,
         bytesDown: f.bytesDown,
       })),
-      dropsMalformed: this.router.counters.malformed,
     });
   }
 
@@ -674,6 +685,7 @@ export class Network implements ControlTarget, ScopeTarget {
         runJson === undefined ? undefined : this.runRecord(this.command ? (exit?.code ?? null) : null);
       await this.control?.close();
       await this.namespace.kill();
+      this.namespace.linkStats.close();
       this.dns.close();
       this.udp.close();
       this.tcpEgress.close();

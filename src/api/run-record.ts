@@ -136,7 +136,6 @@ const stats = object({
       { hostname: str, rule: str },
     ),
   ),
-  dropsMalformed: int,
   uplink: direction,
   downlink: direction,
   rules: list(

@@ -1,3 +1,4 @@
+import { totalDiscards } from '../metrics/discards.js';
 import type { DirectionStats, StatsSnapshot } from '../metrics/snapshot.js';
 
 /** What faultnet did to the traffic during one phase: counter differences, both directions summed. */
@@ -14,6 +15,8 @@ export interface FaultActivity {
   dnsTimeout: number;
   dnsNxdomain: number;
   dnsServfail: number;
+  /** Packets faultnet discarded for a reason no policy gave (docs/FAULTS.md's discard causes). */
+  discarded: number;
 }
 
 function sum(s: StatsSnapshot, pick: (d: DirectionStats) => number): number {
@@ -36,6 +39,7 @@ export function faultActivity(before: StatsSnapshot, after: StatsSnapshot): Faul
     dnsTimeout: after.dns.timeout - before.dns.timeout,
     dnsNxdomain: after.dns.nxdomain - before.dns.nxdomain,
     dnsServfail: after.dns.servfail - before.dns.servfail,
+    discarded: totalDiscards(after.discards) - totalDiscards(before.discards),
   };
 }
 
@@ -50,6 +54,7 @@ const LABELS: ReadonlyArray<[keyof FaultActivity, string]> = [
   ['dnsTimeout', 'dns-timeout'],
   ['dnsNxdomain', 'nxdomain'],
   ['dnsServfail', 'servfail'],
+  ['discarded', 'discarded'],
 ];
 
 /** The non-zero fault counters, as `lost 31 burst-lost 92`; `-` when faultnet changed nothing. */

@@ -110,7 +110,7 @@ export async function demoCommand(args: DemoArgs): Promise<number> {
   }
   process.stdout.write(`${formatTable(results)}\n`);
   process.stdout.write(
-    `(in parentheses: the change against the baseline; latency of successful operations; an operation over ${OP_TIMEOUT_MS / 1000} s is an error)\n`,
+    `(in parentheses: the change against the baseline; latency of successful operations; an operation over ${OP_TIMEOUT_MS / 1000} s is an error; discarded: packets faultnet dropped for a reason no policy gave)\n`,
   );
   if (args.json) writeRecord(args.json, { command: 'demo', startedAt, workload, phases: results });
   return 0;

@@ -137,7 +137,6 @@ function noRouterStats(): RouterStats {
     seed: null,
     flows: { tcp: 0, udp: 0 },
     topFlows: [],
-    dropsMalformed: 0,
   };
 }
 

@@ -7,13 +7,29 @@ export const DISCARD_CAUSES = [
   'malformed',
   /** A protocol or packet kind faultnet does not carry. */
   'unsupported',
-  /** Dropped by the kernel in tun0's own transmit queue before faultnet read it. */
+  /** To an address or port nothing answers (the DNS address off port 53, the host without loopback). */
+  'noRoute',
+  /** Dropped by the kernel in tun0's own transmit queue before faultnet read it (tun0 tx_dropped). */
   'tunQueue',
+  /** Written to tun0 but refused or dropped by the namespace's receive path (tun0 rx_dropped). */
+  'tunWrite',
 ] as const;
 
 export type DiscardCause = (typeof DISCARD_CAUSES)[number];
 
 export type DiscardStats = Record<DiscardCause, number>;
+
+/** The non-zero causes, as `malformed 4 · tunQueue 12`; `none` when nothing was discarded. */
+export function formatDiscards(stats: DiscardStats): string {
+  const parts = DISCARD_CAUSES.filter((c) => stats[c] > 0).map((c) => `${c} ${stats[c]}`);
+  return parts.length === 0 ? 'none' : parts.join(' · ');
+}
+
+export function totalDiscards(stats: DiscardStats): number {
+  let sum = 0;
+  for (const cause of DISCARD_CAUSES) sum += stats[cause];
+  return sum;
+}
 
 /** Counts by cause; plain fields bumped in place (no allocation per packet). */
 export class DiscardCounters {
@@ -24,9 +40,7 @@ export class DiscardCounters {
   }
 
   get total(): number {
-    let sum = 0;
-    for (const cause of DISCARD_CAUSES) sum += this.counts[cause];
-    return sum;
+    return totalDiscards(this.counts);
   }
 
   reset(): void {

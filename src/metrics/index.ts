@@ -1,3 +1,10 @@
 export { DirectionCounters, DnsCounters, type DropCause, FaultCounters, RuleCounters } from './counters.js';
+export {
+  DISCARD_CAUSES,
+  type DiscardCause,
+  type DiscardStats,
+  formatDiscards,
+  totalDiscards,
+} from './discards.js';
 export { DelayHistogram } from './histogram.js';
 export type * from './snapshot.js';

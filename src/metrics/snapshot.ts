@@ -20,8 +20,6 @@ export interface StatsSnapshot {
   flows: { tcp: number; udp: number };
   /** The busiest flows by bytes, busiest first. */
   topFlows: FlowStats[];
-  /** Packets from the TUN the router could not parse and dropped. */
-  dropsMalformed: number;
   /** Packets leaving the namespace, all rules together. */
   uplink: DirectionStats;
   /** Packets entering the namespace, all rules together. */
@@ -151,5 +149,5 @@ export interface DnsStats {
 /** The fields the router fills in; `FaultCounters.snapshot` has the rest. */
 export type RouterStats = Pick<
   StatsSnapshot,
-  'uptimeMs' | 'paused' | 'policies' | 'seed' | 'flows' | 'topFlows' | 'dropsMalformed'
+  'uptimeMs' | 'paused' | 'policies' | 'seed' | 'flows' | 'topFlows'
 >;

@@ -1,4 +1,5 @@
 import type { RunRecord } from '../api/run-record.js';
+import { formatDiscards, totalDiscards } from '../metrics/discards.js';
 import type { DirectionStats, RuleStats } from '../metrics/snapshot.js';
 import { type Bar, barChart, type DelayRow, delayChart } from './charts.js';
 import { escapeHtml } from './escape.js';
@@ -83,6 +84,7 @@ function summary(r: RunRecord): string {
       'DNS faults',
       (r.dns.delayed + r.dns.timeout + r.dns.nxdomain + r.dns.servfail).toLocaleString('en-US'),
     ),
+    card('discarded, no policy', `${totalDiscards(s.discards)} (${formatDiscards(s.discards)})`),
     card('seed', r.seed === null ? '–' : String(r.seed)),
     card('events', String(r.events.length + r.eventsDropped)),
   ];

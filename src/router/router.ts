@@ -8,6 +8,7 @@ import { UDP_HEADER_LENGTH, udpChecksumValid } from '../../stack/wire/udp.js';
 import type { UdpEgress, UdpEndpoint } from '../egress/udp.js';
 import { FaultEngine } from '../faults/engine.js';
 import type { FaultCounters } from '../metrics/counters.js';
+import type { DiscardCounters } from '../metrics/discards.js';
 import type { Direction } from '../policy/types.js';
 import { type Flow, FlowTable } from './flows.js';
 
@@ -28,10 +29,8 @@ export interface DnsResponder {
   hostnamesFor(address: string): readonly string[];
 }
 
+/** What the router answered itself; what it discarded is in `FaultCounters.discards`. */
 export interface RouterCounters {
-  malformed: number;
-  unsupported: number;
-  udpRefused: number;
   echoReplies: number;
   dnsQueries: number;
 }
@@ -67,13 +66,8 @@ export class Router {
   private readonly fromScratch = new Uint8Array(16);
   private readonly tcpTuple = new Uint8Array(32);
   readonly engine: FaultEngine;
-  readonly counters: RouterCounters = {
-    malformed: 0,
-    unsupported: 0,
-    udpRefused: 0,
-    echoReplies: 0,
-    dnsQueries: 0,
-  };
+  readonly counters: RouterCounters = { echoReplies: 0, dnsQueries: 0 };
+  private readonly discards: DiscardCounters;
 
   constructor(
     private readonly out: PacketWriter,
@@ -89,6 +83,7 @@ export class Router {
     this.gw6 = addressBytes(addresses.gateway6, 6);
     this.dns4 = addressBytes(addresses.dns4, 4);
     this.dns6 = addressBytes(addresses.dns6, 6);
+    this.discards = counters.discards;
     this.engine = new FaultEngine({
       counters,
       onRelease: (direction, data, flowId) => this.release(direction, data, flowId, performance.now()),
@@ -150,7 +145,7 @@ export class Router {
   fromNamespace(buf: Uint8Array, off: number, len: number, now: number): void {
     const info = this.info;
     if (classifyPacket(buf, off, len, info) !== true) {
-      this.counters.malformed++;
+      this.discards.add('malformed');
       return;
     }
     const flow = this.flowFor(buf, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
@@ -166,7 +161,7 @@ export class Router {
     const info = this.info;
     // Built here: its IPv4 header checksum is right by construction.
     if (classifyPacket(packet, 0, packet.length, info, false) !== true) {
-      this.counters.malformed++;
+      this.discards.add('malformed');
       return;
     }
     const flow = this.flowFor(packet, info, info.dstOffset, info.srcOffset, info.dstPort, info.srcPort, now);
@@ -210,7 +205,7 @@ export class Router {
     }
     const info = this.releaseInfo;
     if (classifyPacket(data, 0, data.length, info) !== true) {
-      this.counters.malformed++;
+      this.discards.add('malformed');
       return;
     }
     switch (info.protocol) {
@@ -231,7 +226,7 @@ export class Router {
         this.tcp.input(data, 0, data.length, now);
         return;
       default:
-        this.counters.unsupported++;
+        this.discards.add('unsupported');
     }
   }
 
@@ -243,7 +238,7 @@ export class Router {
 
   private icmpUp(data: Uint8Array, info: PacketInfo, now: number): void {
     if (!this.isLocalService(data, info)) {
-      this.counters.unsupported++;
+      this.discards.add('unsupported');
       return;
     }
     const len = buildEchoReply(
@@ -256,7 +251,7 @@ export class Router {
       this.scratch,
     );
     if (len === 0) {
-      this.counters.unsupported++;
+      this.discards.add('unsupported');
       return;
     }
     this.counters.echoReplies++;
@@ -265,13 +260,13 @@ export class Router {
 
   private udpUp(data: Uint8Array, info: PacketInfo, flow: Flow, now: number): void {
     if (info.fragment || info.l4Length < UDP_HEADER_LENGTH) {
-      this.counters.unsupported++;
+      this.discards.add('unsupported');
       return;
     }
     const at = info.l4Offset;
     const udpLength = (data[at + 4]! << 8) | data[at + 5]!;
     if (udpLength < UDP_HEADER_LENGTH || udpLength > info.l4Length) {
-      this.counters.malformed++;
+      this.discards.add('malformed');
       return;
     }
     const pseudo =
@@ -279,7 +274,7 @@ export class Router {
         ? pseudoHeaderSumV4(data, info.srcOffset, data, info.dstOffset, IpProtocol.UDP, udpLength)
         : pseudoHeaderSumV6(data, info.srcOffset, data, info.dstOffset, IpProtocol.UDP, udpLength);
     if (!udpChecksumValid(data, at, udpLength, pseudo, info.family === 6)) {
-      this.counters.malformed++;
+      this.discards.add('malformed');
       return;
     }
     const payload = data.subarray(at + UDP_HEADER_LENGTH, at + udpLength);
@@ -294,7 +289,7 @@ export class Router {
       sameBytes(data, info.dstOffset, info.family === 4 ? this.dns4 : this.dns6) ||
       this.udp.toHost(flow.remoteAddress, info.family) === null
     ) {
-      this.counters.udpRefused++;
+      this.discards.add('noRoute');
       return;
     }
     let ep = flow.attachment as UdpEndpoint | undefined;
@@ -312,7 +307,7 @@ export class Router {
     const from = this.fromScratch;
     const ok = family === 4 ? parseIpv4Address(fromAddress, from, 0) : parseIpv6Address(fromAddress, from, 0);
     if (!ok) {
-      this.counters.malformed++;
+      this.discards.add('malformed');
       return;
     }
     this.udpDownRaw(family, from, fromPort, endpoint.localBytes, endpoint.localPort, payload);
@@ -333,7 +328,7 @@ export class Router {
     const room = this.mtu - ipHeaderLength(family) - UDP_HEADER_LENGTH;
     if (payload.length > room) {
       // Larger than the namespace link can carry unfragmented; the host would fragment, we drop.
-      this.counters.unsupported++;
+      this.discards.add('unsupported');
       return;
     }
     // Lent to the engine like every downlink packet, so the scratch buffer serves.

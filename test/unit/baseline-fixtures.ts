@@ -14,6 +14,7 @@ export const NO_FAULTS: FaultActivity = {
   dnsTimeout: 0,
   dnsNxdomain: 0,
   dnsServfail: 0,
+  discarded: 0,
 };
 
 /** A phase result with round numbers; `over` replaces any field. */

@@ -91,7 +91,6 @@ function snapshot(uptimeMs: number, n: number): StatsSnapshot {
         bytesDown: 2_000 * n,
       },
     ],
-    dropsMalformed: 4,
     uplink: direction(n),
     downlink: direction(2 * n),
     rules: [
@@ -117,7 +116,7 @@ function snapshot(uptimeMs: number, n: number): StatsSnapshot {
       },
     ],
     dns: { queries: 120, delayed: 3, timeout: 1, nxdomain: 12, servfail: 5 },
-    discards: { malformed: 4, unsupported: 0, tunQueue: 0 },
+    discards: { malformed: 4, unsupported: 0, noRoute: 0, tunQueue: 0, tunWrite: 0 },
   };
 }
 

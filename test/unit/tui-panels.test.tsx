@@ -10,7 +10,7 @@ import { PoliciesPanel } from '../../tui/policies-panel.js';
 import { RulesPanel } from '../../tui/rules-panel.js';
 import { EMPTY_STATS, nextStats } from '../../tui/stats-state.js';
 import { StatusLine } from '../../tui/status-line.js';
-import { DnsLine, TrafficPanel } from '../../tui/traffic-panel.js';
+import { DiscardsLine, DnsLine, TrafficPanel } from '../../tui/traffic-panel.js';
 import { fixturePolicies, frameLines, renderSized, SNAP_A, SNAP_B } from './tui-fixtures.js';
 
 afterEach(cleanup);
@@ -22,11 +22,11 @@ const POLICIES: PolicyList = {
   policies: fixturePolicies(),
 };
 
-test('header: title, running or paused, uptime, malformed packets, seed, active policies', () => {
+test('header: title, running or paused, uptime, discarded packets, seed, active policies', () => {
   const { lastFrame, rerender } = render(<Header title="faultnet" snapshot={SNAP_B} />);
-  assert.equal(lastFrame(), 'faultnet · RUNNING · up 11s · malformed pkts 4 · seed 42 · policies: slow');
+  assert.equal(lastFrame(), 'faultnet · RUNNING · up 11s · discarded 4 · seed 42 · policies: slow');
   rerender(<Header title="faultnet" snapshot={{ ...SNAP_B, paused: true, policies: [], seed: null }} />);
-  assert.equal(lastFrame(), 'faultnet · PAUSED · up 11s · malformed pkts 4 · policies: none');
+  assert.equal(lastFrame(), 'faultnet · PAUSED · up 11s · discarded 4 · policies: none');
   rerender(<Header title="x" snapshot={null} />);
   assert.equal(lastFrame(), 'x · waiting for the first snapshot…');
 });
@@ -47,6 +47,12 @@ test('dns: queries and faults by kind', () => {
     render(<DnsLine snapshot={SNAP_B} />).lastFrame(),
     'dns 120 queries · delayed 3 · timeout 1 · nxdomain 12 · servfail 5',
   );
+});
+
+test('discards: by cause, none when nothing was discarded', () => {
+  assert.equal(render(<DiscardsLine snapshot={SNAP_B} />).lastFrame(), 'discarded, no policy: malformed 4');
+  const clean = { ...SNAP_B, discards: { ...SNAP_B.discards, malformed: 0 } };
+  assert.equal(render(<DiscardsLine snapshot={clean} />).lastFrame(), 'discarded, no policy: none');
 });
 
 test('flows: counts by transport, top flows with addresses, ports, hostname and rule', () => {
@@ -165,16 +171,17 @@ test('80x24: every panel in one column, within the terminal, status and keys at 
   assert.match(lines[0]!, /^faultnet · RUNNING/);
   assert.match(lines[1]!, /^↑ uplink {4}1\.00k pkt\/s {3}1\.00MB\/s/);
   assert.match(lines[5]!, /^dns 120 queries/);
-  assert.match(lines[6]!, /^── flows: tcp 3 · udp 1/);
-  assert.match(lines[7]!, /api\.example\.com/);
+  assert.equal(lines[6], 'discarded, no policy: malformed 4');
+  assert.match(lines[7]!, /^── flows: tcp 3 · udp 1/);
+  assert.match(lines[8]!, /api\.example\.com/);
   const rules = lines.findIndex((l) => l.startsWith('── rules'));
-  assert.equal(rules, 9, 'two flows take two of the three flow rows');
-  assert.match(lines[10]!, /^slow#0 +↑ +11\.0k pkts/);
+  assert.equal(rules, 10, 'two flows take two of the three flow rows');
+  assert.match(lines[11]!, /^slow#0 +↑ +11\.0k pkts/);
   const policies = lines.findIndex((l) => l.startsWith('── policies'));
-  assert.equal(policies, 14);
-  assert.match(lines[15]!, /\[x\] lossy/);
-  assert.match(lines[16]!, /^slow: latency 50\.0ms/);
-  assert.match(lines[17]!, /^lossy: ↑ none/);
+  assert.equal(policies, 15);
+  assert.match(lines[16]!, /\[x\] lossy/);
+  assert.match(lines[17]!, /^slow: latency 50\.0ms/);
+  assert.match(lines[18]!, /^lossy: ↑ none/);
   assert.equal(lines[21], '» active: slow  log: /tmp/faultnet-1.log');
   assert.match(lines[22]!, /^1-9 policy · p pause/);
 });

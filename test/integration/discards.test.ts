@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RunRecord } from '../../src/api/run-record.js';
+import { faultnet, printed, udpSink } from './harness.js';
+
+function withRecord<T>(body: (path: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'faultnet-discards-'));
+  return body(join(dir, 'run.json')).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+
+test('tun0 queue drops are counted: a 4-packet queue flooded with UDP, counted as the kernel counted them', async () => {
+  const sink = await udpSink();
+  await withRecord(async (json) => {
+    // The program shrinks tun0's queue, floods it faster than any reader, then prints the
+    // kernel's own tx_dropped: faultnet's tunQueue must be exactly that.
+    const script = [
+      'import socket, subprocess, json',
+      'subprocess.run(["ip", "link", "set", "tun0", "txqueuelen", "4"], check=True)',
+      's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+      `for i in range(20000): s.sendto(b"x" * 1000, ("10.0.2.2", ${sink.port}))`,
+      'link = json.loads(subprocess.run(["ip", "-s", "-j", "link", "show", "tun0"], capture_output=True, check=True).stdout)',
+      'print(link[0]["stats64"]["tx"]["dropped"])',
+    ].join('\n');
+    const r = await faultnet(['run', '--run-json', json, '--', 'python3', '-c', script]);
+    await sink.finish();
+    assert.equal(r.code, 0, r.stderr);
+    const kernel = Number(r.stdout.trim());
+    assert.ok(kernel > 0, `the flood overflowed the queue (${kernel})`);
+    assert.equal(read(json).stats.discards.tunQueue, kernel);
+  });
+});
+
+test('a protocol faultnet does not carry is counted as unsupported, not lost silently', async () => {
+  await withRecord(async (json) => {
+    // 50 raw IPv4 packets of protocol 253 (reserved for experiments) toward the gateway.
+    const script = [
+      'import socket',
+      's = socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)',
+      'for i in range(50): s.sendto(b"experiment", ("10.0.2.2", 0))',
+    ].join('\n');
+    const r = await faultnet(['run', '--run-json', json, '--', 'python3', '-c', script]);
+    assert.equal(r.code, 0, r.stderr);
+    const discards = read(json).stats.discards;
+    // Two ICMPv6 packets (router solicitation, MLD) of the kernel's own are unsupported too.
+    assert.ok(discards.unsupported >= 50 && discards.unsupported <= 55, JSON.stringify(discards));
+  });
+});
+
+test('eight parallel iperf3 uploads, no policy: tun0 drops under 0.1% of the packets', async () => {
+  const server = spawn('iperf3', ['-s', '-1', '--forceflush', '-p', '5331', '-B', '127.0.0.1'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  server.stdout!.setEncoding('utf8');
+  await printed(server, 'Server listening');
+  try {
+    await withRecord(async (json) => {
+      const r = await faultnet([
+        'run',
+        '--run-json',
+        json,
+        '--',
+        'iperf3',
+        '-c',
+        '10.0.2.2',
+        '-p',
+        '5331',
+        '-P',
+        '8',
+        '-t',
+        '3',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const stats = read(json).stats;
+      const packets = stats.uplink.packetsIn + stats.discards.tunQueue;
+      assert.ok(packets > 50_000, `a real load (${packets} packets)`);
+      assert.ok(
+        stats.discards.tunQueue / packets < 0.001,
+        `tun0 dropped ${stats.discards.tunQueue} of ${packets}`,
+      );
+    });
+  } finally {
+    server.kill();
+  }
+});
