@@ -18,6 +18,10 @@ export interface PacketInfo {
   dstPort: number;
   /** A fragment of a larger datagram (ports unknown for non-first fragments). */
   fragment: boolean;
+  /** For a fragment: its identification, its offset in bytes, and whether more follow. */
+  fragmentIdent: number;
+  fragmentOffset: number;
+  moreFragments: boolean;
 }
 
 export function newPacketInfo(): PacketInfo {
@@ -32,6 +36,9 @@ export function newPacketInfo(): PacketInfo {
     srcPort: 0,
     dstPort: 0,
     fragment: false,
+    fragmentIdent: 0,
+    fragmentOffset: 0,
+    moreFragments: false,
   };
 }
 
@@ -62,6 +69,9 @@ export function classifyPacket(
     info.l4Offset = v4.payloadOffset;
     info.l4Length = v4.payloadLength;
     info.fragment = ipv4IsFragment(v4);
+    info.fragmentIdent = v4.ident;
+    info.fragmentOffset = v4.fragmentOffset;
+    info.moreFragments = v4.moreFragments;
     return readPorts(buf, info, v4.fragmentOffset !== 0);
   }
   if (version === 6) {
@@ -75,6 +85,9 @@ export function classifyPacket(
     info.l4Offset = v6.payloadOffset;
     info.l4Length = v6.payloadLength;
     info.fragment = ipv6IsFragment(v6);
+    info.fragmentIdent = v6.fragmentIdent;
+    info.fragmentOffset = v6.fragmentOffset;
+    info.moreFragments = v6.moreFragments;
     return readPorts(buf, info, v6.fragmentOffset !== 0);
   }
   return 'not IPv4 or IPv6';

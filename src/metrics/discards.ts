@@ -13,6 +13,16 @@ export const DISCARD_CAUSES = [
   'tunQueue',
   /** Written to tun0 but refused or dropped by the namespace's receive path (tun0 rx_dropped). */
   'tunWrite',
+  /** Fragments of a datagram discarded whole because two of its fragments overlap (RFC 5722). */
+  'fragmentOverlap',
+  /** A fragment identical to one already held (a duplicate on the way): ignored, as a kernel does. */
+  'fragmentDuplicate',
+  /** A fragment inconsistent with its datagram (past 64 KiB, a ragged middle, a second end). */
+  'fragmentMalformed',
+  /** Fragments of a datagram still incomplete when reassembly time ran out (30 s IPv4, 60 s IPv6). */
+  'fragmentTimeout',
+  /** Fragments discarded to keep reassembly within its memory, datagram or per-datagram bound. */
+  'fragmentLimit',
 ] as const;
 
 export type DiscardCause = (typeof DISCARD_CAUSES)[number];

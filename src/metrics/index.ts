@@ -2,6 +2,7 @@ export { DirectionCounters, DnsCounters, type DropCause, FaultCounters, RuleCoun
 export {
   DISCARD_CAUSES,
   type DiscardCause,
+  DiscardCounters,
   type DiscardStats,
   formatDiscards,
   totalDiscards,

@@ -1,5 +1,7 @@
 import { classifyPacket, newPacketInfo, type PacketInfo } from '../../stack/classify.js';
-import { buildEchoReply, buildUdpPacket, buildUnreachable, ipHeaderLength } from '../../stack/datagram.js';
+import { buildEchoReply, buildUdpPacket, buildUnreachable } from '../../stack/datagram.js';
+import { Fragmenter } from '../../stack/ip/fragmentation.js';
+import { DEFAULT_REASSEMBLY_LIMITS, fragmentKey, Reassembler } from '../../stack/ip/reassembly.js';
 import type { TcpEndpoint } from '../../stack/tcp/endpoint.js';
 import { parseIpv4Address, parseIpv6Address } from '../../stack/wire/address.js';
 import { pseudoHeaderSumV4, pseudoHeaderSumV6 } from '../../stack/wire/checksum.js';
@@ -33,6 +35,9 @@ export interface DnsResponder {
 export interface RouterCounters {
   echoReplies: number;
   dnsQueries: number;
+  /** Uplink datagrams reassembled, and the fragments they were made of. */
+  reassembled: number;
+  reassembledFragments: number;
 }
 
 function addressBytes(text: string, family: 4 | 6): Uint8Array {
@@ -41,6 +46,11 @@ function addressBytes(text: string, family: 4 | 6): Uint8Array {
   if (!ok) throw new Error(`router: bad address ${text}`);
   return out;
 }
+
+/** The largest IP packet: a 64 KiB IPv6 payload behind its 40-byte header. */
+const MAX_PACKET = 65_535 + 40;
+/** Later fragments carry no ports: they follow the flow of their datagram's first fragment. */
+const MAX_FRAGMENT_FLOWS = 1024;
 
 function sameBytes(buf: Uint8Array, off: number, addr: Uint8Array): boolean {
   for (let i = 0; i < addr.length; i++) if (buf[off + i] !== addr[i]) return false;
@@ -66,8 +76,16 @@ export class Router {
   private readonly fromScratch = new Uint8Array(16);
   private readonly tcpTuple = new Uint8Array(32);
   readonly engine: FaultEngine;
-  readonly counters: RouterCounters = { echoReplies: 0, dnsQueries: 0 };
+  readonly counters: RouterCounters = {
+    echoReplies: 0,
+    dnsQueries: 0,
+    reassembled: 0,
+    reassembledFragments: 0,
+  };
   private readonly discards: DiscardCounters;
+  private readonly fragmenter: Fragmenter;
+  private readonly reassembler: Reassembler;
+  private readonly fragmentFlows = new Map<string, Flow>();
 
   constructor(
     private readonly out: PacketWriter,
@@ -78,12 +96,14 @@ export class Router {
     counters: FaultCounters,
     readonly tcp: TcpEndpoint,
   ) {
-    this.scratch = new Uint8Array(Math.max(mtu, 1280) + 64);
+    this.scratch = new Uint8Array(MAX_PACKET);
     this.gw4 = addressBytes(addresses.gateway4, 4);
     this.gw6 = addressBytes(addresses.gateway6, 6);
     this.dns4 = addressBytes(addresses.dns4, 4);
     this.dns6 = addressBytes(addresses.dns6, 6);
     this.discards = counters.discards;
+    this.fragmenter = new Fragmenter(mtu);
+    this.reassembler = new Reassembler(DEFAULT_REASSEMBLY_LIMITS, (cause, n) => this.discards.add(cause, n));
     this.engine = new FaultEngine({
       counters,
       onRelease: (direction, data, flowId) => this.release(direction, data, flowId, performance.now()),
@@ -104,10 +124,11 @@ export class Router {
   poll(now: number): void {
     this.engine.poll(now);
     this.tcp.poll(now);
+    this.reassembler.expire(now);
   }
 
   nextDeadline(): number {
-    return Math.min(this.engine.nextDeadline(), this.tcp.nextDeadline());
+    return Math.min(this.engine.nextDeadline(), this.tcp.nextDeadline(), this.reassembler.nextDeadline());
   }
 
   /** TCP output, in the stack's reused buffer: lent to the engine like everything else. */
@@ -148,7 +169,9 @@ export class Router {
       this.discards.add('malformed');
       return;
     }
-    const flow = this.flowFor(buf, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
+    const flow = info.fragment
+      ? this.fragmentFlow(buf, info, now)
+      : this.flowFor(buf, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
     flow.packetsUp++;
     flow.bytesUp += len;
     flow.lastActive = now;
@@ -156,7 +179,37 @@ export class Router {
     this.engine.submit('uplink', buf.subarray(off, off + len), flow.id, flow, now);
   }
 
-  /** One downlink packet built by the stack or egress, valid during the call only. */
+  /**
+   * The flow of an uplink fragment: the first fragment finds it by its ports and names it for
+   * the rest, so that every fragment of a datagram meets the same rule.
+   */
+  private fragmentFlow(buf: Uint8Array, info: PacketInfo, now: number): Flow {
+    const key = fragmentKey(
+      info.family,
+      buf,
+      info.srcOffset,
+      info.dstOffset,
+      info.family === 4 ? info.protocol : 0,
+      info.fragmentIdent,
+    );
+    let flow = info.fragmentOffset === 0 ? undefined : this.fragmentFlows.get(key);
+    if (!flow) {
+      flow = this.flowFor(buf, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
+      if (info.fragmentOffset !== 0) return flow;
+      if (this.fragmentFlows.size >= MAX_FRAGMENT_FLOWS) {
+        this.fragmentFlows.delete(this.fragmentFlows.keys().next().value!);
+      }
+      this.fragmentFlows.set(key, flow);
+    } else if (!info.moreFragments) {
+      this.fragmentFlows.delete(key);
+    }
+    return flow;
+  }
+
+  /**
+   * One downlink packet built by the stack or egress, valid during the call only. Larger than
+   * the MTU, it goes as fragments, each through the faults on its own, as on a real link.
+   */
   toNamespace(packet: Uint8Array, now: number): void {
     const info = this.info;
     // Built here: its IPv4 header checksum is right by construction.
@@ -165,9 +218,19 @@ export class Router {
       return;
     }
     const flow = this.flowFor(packet, info, info.dstOffset, info.srcOffset, info.dstPort, info.srcPort, now);
+    flow.lastActive = now;
+    if (packet.length <= this.mtu) {
+      this.submitDown(flow, packet, now);
+      return;
+    }
+    if (this.fragmenter.fragment(packet, (fragment) => this.submitDown(flow, fragment, now)) === 0) {
+      this.discards.add('unsupported');
+    }
+  }
+
+  private submitDown(flow: Flow, packet: Uint8Array, now: number): void {
     flow.packetsDown++;
     flow.bytesDown += packet.length;
-    flow.lastActive = now;
     this.engine.submit('downlink', packet, flow.id, flow, now);
   }
 
@@ -199,7 +262,7 @@ export class Router {
     }
     const known = this.flowsById.get(flowId);
     // The stack parses TCP itself: the flow already says what the packet is.
-    if (known?.protocolNumber === IpProtocol.TCP) {
+    if (known?.protocolNumber === IpProtocol.TCP && !mayBeFragment(data)) {
       this.tcp.input(data, 0, data.length, now);
       return;
     }
@@ -208,6 +271,24 @@ export class Router {
       this.discards.add('malformed');
       return;
     }
+    if (info.fragment) {
+      const whole = this.reassembler.add(data, now);
+      if (whole === null) return;
+      this.counters.reassembled++;
+      this.counters.reassembledFragments += this.reassembler.lastFragments;
+      if (classifyPacket(whole, 0, whole.length, info, false) !== true) {
+        this.discards.add('malformed');
+        return;
+      }
+      // Its flow by its own ports: a later fragment may have come before the first.
+      this.deliverUp(whole, info, undefined, now);
+      return;
+    }
+    this.deliverUp(data, info, known, now);
+  }
+
+  /** A whole uplink datagram, released by the pipeline (and reassembled if it came in pieces). */
+  private deliverUp(data: Uint8Array, info: PacketInfo, known: Flow | undefined, now: number): void {
     switch (info.protocol) {
       case IpProtocol.ICMP:
       case IpProtocol.ICMPV6:
@@ -259,8 +340,8 @@ export class Router {
   }
 
   private udpUp(data: Uint8Array, info: PacketInfo, flow: Flow, now: number): void {
-    if (info.fragment || info.l4Length < UDP_HEADER_LENGTH) {
-      this.discards.add('unsupported');
+    if (info.l4Length < UDP_HEADER_LENGTH) {
+      this.discards.add('malformed');
       return;
     }
     const at = info.l4Offset;
@@ -325,9 +406,8 @@ export class Router {
     toPort: number,
     payload: Uint8Array,
   ): void {
-    const room = this.mtu - ipHeaderLength(family) - UDP_HEADER_LENGTH;
-    if (payload.length > room) {
-      // Larger than the namespace link can carry unfragmented; the host would fragment, we drop.
+    // 16-bit lengths: the IPv4 total length counts its header, the IPv6 payload length does not.
+    if (payload.length > (family === 4 ? 65_507 : 65_527)) {
       this.discards.add('unsupported');
       return;
     }
@@ -372,4 +452,9 @@ export class Router {
     this.flowsById.delete(flow.id);
     this.engine.forgetFlow(flow.id);
   }
+}
+
+/** Cheap test before the full parse: an IPv4 fragment, or an IPv6 packet with any extension header. */
+function mayBeFragment(data: Uint8Array): boolean {
+  return data[0]! >>> 4 === 4 ? (((data[6]! << 8) | data[7]!) & 0x3fff) !== 0 : data[6] !== IpProtocol.TCP;
 }

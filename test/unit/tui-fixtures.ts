@@ -3,7 +3,12 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
-import type { DirectionStats, RuleDirectionStats, StatsSnapshot } from '../../src/metrics/index.js';
+import {
+  type DirectionStats,
+  DiscardCounters,
+  type RuleDirectionStats,
+  type StatsSnapshot,
+} from '../../src/metrics/index.js';
 import { type Policy, validatePolicy } from '../../src/policy/index.js';
 import type { PolicyList, TuiBackend } from '../../tui/index.js';
 
@@ -116,7 +121,7 @@ function snapshot(uptimeMs: number, n: number): StatsSnapshot {
       },
     ],
     dns: { queries: 120, delayed: 3, timeout: 1, nxdomain: 12, servfail: 5 },
-    discards: { malformed: 4, unsupported: 0, noRoute: 0, tunQueue: 0, tunWrite: 0 },
+    discards: { ...new DiscardCounters().snapshot(), malformed: 4 },
   };
 }
 
