@@ -172,10 +172,18 @@ export class Namespace {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
   }
 
+  /**
+   * Kills every process of the namespace; resolves when the launcher is gone. tun0 stays: the
+   * kernel still finishes sending what the dead program's sockets hold, as it would on a host.
+   */
+  async stop(): Promise<ExitStatus> {
+    this.signal('SIGKILL');
+    return this.exited;
+  }
+
   /** Ends everything now; resolves when the launcher is gone. */
   async kill(): Promise<ExitStatus> {
-    this.signal('SIGKILL');
-    const status = await this.exited;
+    const status = await this.stop();
     this.tun.close();
     return status;
   }

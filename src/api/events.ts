@@ -6,6 +6,7 @@ export const RUN_EVENT_KINDS = [
   'exec',
   'flow-refused',
   'flow-unreachable',
+  'close',
   'error',
   'exit',
 ] as const;

@@ -31,9 +31,11 @@ import { runWithNetwork, type ScopeTarget, trackNetwork, untrackNetwork } from '
 import {
   ADDRESSES,
   checkOptionShape,
+  DEFAULT_LINGER_MS,
   OptionError,
   parseHosts,
   parseIdleTimeout,
+  parseLinger,
   parseMtu,
 } from './options.js';
 import { policiesInForce } from './policy-overlay.js';
@@ -87,6 +89,11 @@ export interface NetworkOptions {
   seed?: number;
   /** Serve the control socket (stats, live policy changes) at this path (mode 0600). */
   control?: string;
+  /**
+   * How long close() keeps carrying what the program had already sent (its sockets' queued data,
+   * delayed packets) before it resets what is left: a duration like "5s" or ms, 0..600s (default 5s).
+   */
+  linger?: string | number;
 }
 
 interface ResolvedOptions {
@@ -95,6 +102,7 @@ interface ResolvedOptions {
   hosts: Map<string, string[]>;
   hostLoopback: boolean;
   udpIdleTimeoutMs: number;
+  lingerMs: number;
 }
 
 function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): ResolvedOptions {
@@ -124,10 +132,13 @@ function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): R
     hosts,
     hostLoopback: opts.hostLoopback ?? true,
     udpIdleTimeoutMs,
+    lingerMs: parseLinger(opts.linger, flag('linger')),
   };
 }
 
 const TOP_FLOWS = 10;
+/** How often close() looks whether the drain is done; the data plane runs on its own meanwhile. */
+const DRAIN_CHECK_MS = 5;
 const TCP_CONNECT_TIMEOUT_MS = 20_000;
 
 function tcpConfigFor(o: ResolvedOptions): Partial<TcpConfig> {
@@ -218,6 +229,8 @@ const HOLD_PROGRAM: ProgramSpec = {
 export interface CloseOptions {
   /** Write the run record to this file (as `runJson` of the start options does). */
   runJson?: string;
+  /** Overrides the start options' `linger` for this close. */
+  linger?: string | number;
 }
 
 interface Scope {
@@ -231,6 +244,10 @@ interface Scope {
  */
 export class Network implements ControlTarget, ScopeTarget {
   private closing: Promise<void> | undefined;
+  /** Set once close() has drained: nothing more is carried. */
+  private stopped = false;
+  private lingerMs = DEFAULT_LINGER_MS;
+  private lingerCut = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
@@ -395,6 +412,7 @@ export class Network implements ControlTarget, ScopeTarget {
     for (const [name, source] of sources) net.sources.set(name, source);
     net.command = opts.program ? [opts.program.command, ...opts.program.args] : null;
     net.runJson = opts.runJson;
+    net.lingerMs = o.lingerMs;
     net.events.add('start', `network started (mtu ${o.mtu})`, { policies: [...initial.ruleSet.policyNames] });
     namespace.tun.start(
       (slab, meta, count) => {
@@ -434,7 +452,7 @@ export class Network implements ControlTarget, ScopeTarget {
 
   /** Arms the one timer for the pipeline's next deadline. */
   schedule(): void {
-    if (this.closing) return;
+    if (this.stopped) return;
     const at = this.router.nextDeadline();
     if (at >= this.wakeAt || at === Number.POSITIVE_INFINITY) return;
     if (this.wake) clearTimeout(this.wake);
@@ -676,22 +694,60 @@ export class Network implements ControlTarget, ScopeTarget {
    */
   close(opts: CloseOptions = {}): Promise<void> {
     const runJson = opts.runJson ?? this.runJson;
+    const lingerMs = opts.linger === undefined ? this.lingerMs : parseLinger(opts.linger, 'close.linger');
     this.closing ??= (async () => {
+      const exit = await Promise.race([this.namespace.exited, Promise.resolve(null)]);
+      // The program goes first; tun0 stays while its sockets' data and held packets drain.
+      await this.namespace.stop();
+      const started = performance.now();
+      const drained = await this.drain(started + lingerMs);
+      this.stopped = true;
       untrackNetwork(this);
       for (const t of this.timers) clearInterval(t);
       if (this.wake) clearTimeout(this.wake);
-      const exit = await Promise.race([this.namespace.exited, Promise.resolve(null)]);
+      // tun0 goes with the TUN fd: its counters first.
+      this.readLinkDrops();
+      this.namespace.tun.close();
+      const held = this.router.engine.heldCount;
+      if (held > 0) this.counters.discards.add('closeHeld', held);
+      const reset = this.tcpEgress.close();
+      const waited = Math.round(performance.now() - started);
+      if (drained) {
+        this.events.add('close', `drained in ${waited} ms`);
+      } else {
+        this.events.add(
+          'close',
+          `linger ran out after ${waited} ms: ${reset} host connections reset, ${held} held packets discarded`,
+        );
+      }
       const record =
         runJson === undefined ? undefined : this.runRecord(this.command ? (exit?.code ?? null) : null);
       await this.control?.close();
-      await this.namespace.kill();
       this.namespace.linkStats.close();
       this.dns.close();
       this.udp.close();
-      this.tcpEgress.close();
       if (record !== undefined) writeFileSync(runJson!, `${JSON.stringify(record, null, 2)}\n`);
     })();
     return this.closing;
+  }
+
+  /** Ends a close() that is lingering now, as if its linger had run out. */
+  endLinger(): void {
+    this.lingerCut = true;
+  }
+
+  /**
+   * Carries on until nothing the program sent is still on its way (held by the pipelines, being
+   * uploaded to a host socket, or a UDP send) or `deadline` passes. True if it all went.
+   */
+  private async drain(deadline: number): Promise<boolean> {
+    const done = () =>
+      this.router.engine.heldCount === 0 && this.tcpEgress.unfinished === 0 && this.udp.inFlight === 0;
+    while (!done()) {
+      if (this.lingerCut || performance.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
+    }
+    return true;
   }
 
   /** Ends the namespace synchronously (process exit): no run record, no waiting. */

@@ -68,6 +68,7 @@ const LIBRARY_OPTIONS = [
   'hostLoopback',
   'udpIdleTimeout',
   'udpIdleTimeoutMs',
+  'linger',
   'policies',
   'seed',
   'control',
@@ -148,6 +149,19 @@ function parseOptionInteger(value: unknown, field: string, min: number, max: num
     throw new OptionError(`${field}: expected an integer from ${min} to ${max}, got ${describeValue(value)}`);
   }
   return value;
+}
+
+export const DEFAULT_LINGER_MS = 5_000;
+export const MAX_LINGER_MS = 600_000;
+
+/** `linger`: a duration like "5s" or ms, 0..600s; the CLI's `--linger` passes the same. */
+export function parseLinger(value: unknown, field: string): number {
+  if (value === undefined) return DEFAULT_LINGER_MS;
+  const ms = typeof value === 'number' ? value : parseDuration(value, field);
+  if (!(ms >= 0 && ms <= MAX_LINGER_MS)) {
+    throw new OptionError(`${field}: expected a duration from 0 to 600s, got ${describeValue(value)}`);
+  }
+  return ms;
 }
 
 /** `udpIdleTimeout` (a duration like "30s", or ms) or the CLI's `udpIdleTimeoutMs`, in ms. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, Options } from 'yargs';
 import { Network } from '../api/network.js';
-import { OptionError, parseHosts, parseMtu } from '../api/options.js';
+import { OptionError, parseHosts, parseLinger, parseMtu } from '../api/options.js';
 import type { PolicySource } from '../api/run-record.js';
 import { defaultControlPath } from '../control/path.js';
 import { POLICY_FLAGS, policyFromFlags } from '../policy/flags.js';
@@ -40,6 +40,12 @@ export function runOptions(y: Argv) {
       type: 'string',
       default: '60s',
       describe: 'idle time after which a UDP flow expires',
+    })
+    .option('linger', {
+      type: 'string',
+      default: '5s',
+      describe:
+        'after the program exits, keep carrying what it had sent for up to this long (0..600s; 0 resets at once)',
     })
     .option('control', {
       type: 'string',
@@ -110,6 +116,7 @@ interface RunArgs {
   host: string[];
   'host-loopback': boolean;
   'udp-timeout': string;
+  linger: string;
   'policy-file': string[];
   policy: string[];
   seed?: string;
@@ -177,6 +184,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     registry,
     ...(args.seed === undefined ? {} : { seed: parseInteger(last(args.seed), '--seed', 0, 0xffffffff) }),
     udpIdleTimeoutMs: parseDuration(args['udp-timeout'], '--udp-timeout'),
+    linger: parseLinger(last(args.linger), '--linger'),
     activePolicies: flagPolicy ? [...active, flagPolicy.name] : active,
     mtu: parseMtu(args.mtu, '--mtu'),
     hosts: parseHosts(args.host, '--host'),
@@ -204,7 +212,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
     (field) =>
       field === 'activePolicies' ? '--policy' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
   );
-  const forward = (signal: NodeJS.Signals) => net.signal(signal);
+  let programExited = false;
+  void net.exited.then(() => {
+    programExited = true;
+  });
+  // Once the program is gone, a signal means: stop waiting for its data to drain.
+  const forward = (signal: NodeJS.Signals) => (programExited ? net.endLinger() : net.signal(signal));
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, forward);
   if (log !== undefined) {
     closeSync(log);

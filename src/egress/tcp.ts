@@ -42,7 +42,8 @@ interface HostReader {
  * connection whose send buffer is full pauses the host socket.
  */
 export class TcpEgress {
-  private readonly sockets = new Set<Socket>();
+  /** Every host socket; the value says whether the namespace's stream to it is complete. */
+  private readonly sockets = new Map<Socket, () => boolean>();
 
   constructor(
     endpoint: TcpEndpoint,
@@ -83,7 +84,7 @@ export class TcpEgress {
       noDelay: true,
       onread: { buffer: HOST_READ_BUFFER, callback: (n, buf) => reader.deliver(buf, n) },
     });
-    this.sockets.add(socket);
+    this.sockets.set(socket, () => false);
     let connected = false;
     const timer = setTimeout(() => {
       if (connected) return;
@@ -128,6 +129,8 @@ export class TcpEgress {
     let hostEnded = false;
     let nsFin = false;
     let closed = false;
+    // Everything the namespace sent reached the host socket's kernel, FIN included.
+    this.sockets.set(socket, () => nsFin && socket.writableFinished);
 
     const pumpToHost = () => {
       while (conn.readable > 0) {
@@ -215,8 +218,28 @@ export class TcpEgress {
     conn.accept();
   }
 
-  close(): void {
-    for (const s of this.sockets) s.destroy();
+  /** Host connections whose upload from the namespace is not complete yet. */
+  get unfinished(): number {
+    let n = 0;
+    for (const [socket, complete] of this.sockets) if (!socket.destroyed && !complete()) n++;
+    return n;
+  }
+
+  /**
+   * Closes every host socket. One whose upload is incomplete is reset, so that the host peer
+   * sees an error rather than a clean end of a truncated stream. Returns how many were reset.
+   */
+  close(): number {
+    let reset = 0;
+    for (const [socket, complete] of this.sockets) {
+      if (socket.destroyed) continue;
+      if (complete()) socket.destroy();
+      else {
+        socket.resetAndDestroy();
+        reset++;
+      }
+    }
     this.sockets.clear();
+    return reset;
   }
 }

@@ -48,7 +48,8 @@ export class UdpEndpoint {
     this.lastActive = now;
     const target = this.egress.toHost(toAddress, this.family);
     if (target === null) return;
-    this.socket.send(payload, toPort, target);
+    this.egress.inFlight++;
+    this.socket.send(payload, toPort, target, () => this.egress.inFlight--);
   }
 
   close(): void {
@@ -69,6 +70,8 @@ export interface UdpEgressOptions {
 /** Relays the namespace's UDP flows through host datagram sockets. */
 export class UdpEgress {
   private readonly endpoints = new Map<string, UdpEndpoint>();
+  /** Datagrams handed to a host socket whose send has not completed yet. */
+  inFlight = 0;
 
   constructor(
     private readonly opts: UdpEgressOptions,

@@ -23,6 +23,8 @@ export const DISCARD_CAUSES = [
   'fragmentTimeout',
   /** Fragments discarded to keep reassembly within its memory, datagram or per-datagram bound. */
   'fragmentLimit',
+  /** Packets the fault pipelines still held when the network closed: `linger` ran out first. */
+  'closeHeld',
 ] as const;
 
 export type DiscardCause = (typeof DISCARD_CAUSES)[number];

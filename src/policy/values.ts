@@ -54,9 +54,9 @@ function unitMatch(value: unknown, re: RegExp): RegExpExecArray | null {
   return typeof value === 'string' ? re.exec(normalise(value)) : null;
 }
 
-/** `"250us"`, `"20ms"`, `"1.5s"` (or the number 0) -> milliseconds. */
+/** `"250us"`, `"20ms"`, `"1.5s"` (or 0, as a number or a string) -> milliseconds. */
 export function parseDuration(value: unknown, path: string): number {
-  if (value === 0) return 0;
+  if (value === 0 || value === '0') return 0;
   const m = unitMatch(value, DURATION_RE);
   const ms = m === null ? Number.NaN : Number(m[1]) * DURATION_MS[m[2]!]!;
   if (!(ms >= 0 && ms <= MAX_DURATION_MS)) {

@@ -64,7 +64,7 @@ test('a well-formed record has no problems; each broken field is named', () => {
     'record.exitCode: expected an integer >= 0',
     'record.policies[0].source: expected one of file, flags, inline, registry, control',
     'record.stats.uplink.drops: missing',
-    'record.events[1].kind: expected one of start, policy, scope, exec, flow-refused, flow-unreachable, error, exit',
+    'record.events[1].kind: expected one of start, policy, scope, exec, flow-refused, flow-unreachable, close, error, exit',
   ]);
   assert.deepEqual(validateRunRecord([]), ['record: expected an object']);
 });
