@@ -355,11 +355,16 @@ export class Network implements ControlTarget, ScopeTarget {
       ADDRESSES,
       udp,
       {
-        handle: (query, reply) =>
-          dns.handle(query, (response) => {
-            reply(response);
-            net.schedule();
-          }),
+        handle: (query, reply, transport, context) =>
+          dns.handle(
+            query,
+            (response) => {
+              reply(response);
+              net.schedule();
+            },
+            transport,
+            context,
+          ),
         hostnamesFor: (address) => dns.hostnamesFor(address),
       },
       counters,

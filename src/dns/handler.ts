@@ -38,6 +38,13 @@ export type DnsFaultKind = 'delay' | 'timeout' | 'nxdomain' | 'servfail';
 /** How the query reached faultnet: UDP answers must fit the client's buffer, TCP ones need not. */
 export type DnsTransport = 'udp' | 'tcp';
 
+export interface DnsQueryContext {
+  /** UDP payload the client's link carries unfragmented (MTU - IP - UDP headers): answers fit both this and the client's EDNS buffer. */
+  udpRoom?: number;
+  /** Called instead of `reply` when no answer will ever come (a timeout fault, an unparsable query). */
+  noAnswer?: () => void;
+}
+
 export interface DnsHandlerOptions {
   /** Tried in order. */
   upstreams: DnsUpstream[];
@@ -104,20 +111,30 @@ export class DnsHandler {
    * for opcodes other than QUERY) when the header is readable, otherwise dropped; never throws.
    * `query` is copied, so the caller may reuse its buffer.
    */
-  handle(query: Uint8Array, reply: (response: Uint8Array) => void, transport: DnsTransport = 'udp'): void {
+  handle(
+    query: Uint8Array,
+    reply: (response: Uint8Array) => void,
+    transport: DnsTransport = 'udp',
+    context: DnsQueryContext = {},
+  ): void {
     if (this.closed) return;
     // new Uint8Array copies for any typed array (Buffer#slice would not).
     const parsed = parseQuery(new Uint8Array(query));
-    if (parsed === null) return;
+    if (parsed === null) {
+      context.noAnswer?.();
+      return;
+    }
     if (typeof parsed === 'number') {
       reply(headerOnlyAnswer(query, parsed));
       return;
     }
-    const send = transport === 'udp' ? (answer: Uint8Array) => reply(fitForUdp(parsed, answer)) : reply;
+    const room = context.udpRoom ?? Number.POSITIVE_INFINITY;
+    const send = transport === 'udp' ? (answer: Uint8Array) => reply(fitForUdp(parsed, answer, room)) : reply;
     this.opts.onQuery?.(parsed.name, parsed.type);
     const choice = this.opts.faultsFor?.(parsed.name) ?? null;
-    if (choice !== null && this.injectFault(parsed, choice, send)) return;
-    this.answer(parsed, send);
+    const taken = choice === null ? false : this.injectFault(parsed, choice, send);
+    if (taken === 'swallowed') context.noAnswer?.();
+    if (taken === false) this.answer(parsed, send);
   }
 
   /**
@@ -136,23 +153,30 @@ export class DnsHandler {
     this.delays.clear();
   }
 
-  /** Decides timeout, servfail, nxdomain, delay in that order; true when the fault took the query. */
-  private injectFault(query: DnsQuery, choice: DnsFaultChoice, send: (answer: Uint8Array) => void): boolean {
+  /**
+   * Decides timeout, servfail, nxdomain, delay in that order: false when no fault took the query,
+   * `swallowed` when it will never be answered.
+   */
+  private injectFault(
+    query: DnsQuery,
+    choice: DnsFaultChoice,
+    send: (answer: Uint8Array) => void,
+  ): false | 'answered' | 'swallowed' {
     const { plan, random, ruleId } = choice;
     const fault = this.opts.onFault ?? (() => {});
     if (plan.timeout > 0 && random() < plan.timeout) {
       fault('timeout', ruleId);
-      return true;
+      return 'swallowed';
     }
     if (plan.servfail > 0 && random() < plan.servfail) {
       fault('servfail', ruleId);
       send(servfailAnswer(query));
-      return true;
+      return 'answered';
     }
     if (plan.nxdomain > 0 && random() < plan.nxdomain) {
       fault('nxdomain', ruleId);
       send(nxdomainAnswer(query));
-      return true;
+      return 'answered';
     }
     if (plan.delayMs > 0) {
       fault('delay', ruleId);
@@ -161,7 +185,7 @@ export class DnsHandler {
         this.answer(query, send);
       }, plan.delayMs);
       this.delays.add(timer);
-      return true;
+      return 'answered';
     }
     return false;
   }

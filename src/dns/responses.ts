@@ -99,11 +99,12 @@ function parentZone(name: string): string {
 }
 
 /**
- * What a UDP client gets: the answer itself when it fits the client's buffer, otherwise the same
- * header with TC set and only the question (RFC 2181 9: a truncated answer may carry no records),
- * so the client repeats the query over TCP.
+ * What a UDP client gets: the answer itself when it fits both the client's buffer and `room` (what
+ * its link carries unfragmented, as DNS Flag Day 2020 asks), otherwise the same header with TC set
+ * and only the question (RFC 2181 9: a truncated answer may carry no records), so the client
+ * repeats the query over TCP.
  */
-export function fitForUdp(query: DnsQuery, answer: Uint8Array): Uint8Array {
-  if (answer.length <= query.udpLimit) return answer;
+export function fitForUdp(query: DnsQuery, answer: Uint8Array, room = Number.POSITIVE_INFINITY): Uint8Array {
+  if (answer.length <= Math.min(query.udpLimit, room)) return answer;
   return buildAnswer(query, readU16(answer, 2) | FLAG_TC, []);
 }

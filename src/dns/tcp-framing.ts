@@ -37,19 +37,40 @@ export class DnsStreamReader {
   }
 }
 
+/** Queries of one connection in progress at once; more wait, and the caller stops reading. */
+export const MAX_PIPELINED = 64;
+
 /**
- * One client's DNS-over-TCP connection (RFC 7766): pipelined queries are handled concurrently and
- * each answer is written, length-prefixed, as soon as it is ready, so answers may come out of order.
+ * One client's DNS-over-TCP connection (RFC 7766): pipelined queries are handled concurrently, up
+ * to MAX_PIPELINED, and each answer is written, length-prefixed, as soon as it is ready, so
+ * answers may come out of order.
  */
 export class DnsTcpSession {
   private readonly reader: DnsStreamReader;
+  private readonly waiting: Uint8Array[] = [];
+  private inProgress = 0;
   private closed = false;
+  /** Called when the session has room for more queries again (read more from the connection). */
+  onRoom?: () => void;
 
   constructor(
     private readonly handler: DnsHandler,
     private readonly write: (bytes: Uint8Array) => void,
   ) {
-    this.reader = new DnsStreamReader((message) => this.handler.handle(message, this.reply, 'tcp'));
+    this.reader = new DnsStreamReader((message) => {
+      this.waiting.push(message.slice());
+      this.startWaiting();
+    });
+  }
+
+  /** False while queries wait for room: read nothing more until `onRoom`. */
+  get hasRoom(): boolean {
+    return this.waiting.length === 0 && this.inProgress < MAX_PIPELINED;
+  }
+
+  /** Every query read so far has been answered (or will never be). */
+  get idle(): boolean {
+    return this.waiting.length === 0 && this.inProgress === 0;
   }
 
   push(bytes: Uint8Array): void {
@@ -61,7 +82,26 @@ export class DnsTcpSession {
     this.closed = true;
   }
 
-  private readonly reply = (response: Uint8Array): void => {
-    if (!this.closed && response.length <= MAX_STREAM_MESSAGE) this.write(frameMessage(response));
-  };
+  private startWaiting(): void {
+    while (this.waiting.length > 0 && this.inProgress < MAX_PIPELINED && !this.closed) {
+      this.inProgress++;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        this.inProgress--;
+        this.startWaiting();
+        if (this.hasRoom) this.onRoom?.();
+      };
+      this.handler.handle(
+        this.waiting.shift()!,
+        (response) => {
+          if (!this.closed && response.length <= MAX_STREAM_MESSAGE) this.write(frameMessage(response));
+          finish();
+        },
+        'tcp',
+        { noAnswer: finish },
+      );
+    }
+  }
 }

@@ -190,6 +190,11 @@ export class TcpEgress {
   /** TCP port 53 never leaves: faultnet's DNS handler answers it, with the same faults as UDP. */
   private serveDns(conn: Connection): void {
     let pending: Uint8Array[] = [];
+    let finished = false;
+    // RFC 7766: a client may half-close after its queries; answer them all, then our FIN.
+    const finishIfDone = () => {
+      if (finished && session.idle && pending.length === 0) conn.shutdownWrite();
+    };
     const flushPending = () => {
       while (pending.length > 0) {
         const head = pending[0]!;
@@ -200,16 +205,30 @@ export class TcpEgress {
         }
         pending.shift();
       }
+      finishIfDone();
     };
     const session = new DnsTcpSession(this.dns, (bytes) => {
       pending.push(bytes);
       flushPending();
     });
-    conn.onWritable = flushPending;
-    conn.onReadable = () => {
-      for (let chunk = conn.read(); chunk; chunk = conn.read()) session.push(chunk);
+    const readQueries = () => {
+      // Pipelined queries beyond the session's bound stay in the connection: its window closes.
+      while (session.hasRoom) {
+        const chunk = conn.read();
+        if (!chunk) break;
+        session.push(chunk);
+      }
     };
-    conn.onRemoteFin = () => conn.shutdownWrite();
+    session.onRoom = () => {
+      readQueries();
+      finishIfDone();
+    };
+    conn.onWritable = flushPending;
+    conn.onReadable = readQueries;
+    conn.onRemoteFin = () => {
+      finished = true;
+      finishIfDone();
+    };
     conn.onClose = () => {
       session.close();
       pending = [];

@@ -27,7 +27,13 @@ export interface RouterAddresses {
 
 /** Something that answers DNS messages and remembers names (src/dns's handler). */
 export interface DnsResponder {
-  handle(query: Uint8Array, reply: (response: Uint8Array) => void): void;
+  /** `udpRoom`: the UDP payload the namespace link carries unfragmented; answers fit it or are truncated. */
+  handle(
+    query: Uint8Array,
+    reply: (response: Uint8Array) => void,
+    transport: 'udp',
+    context: { udpRoom: number },
+  ): void;
   hostnamesFor(address: string): readonly string[];
 }
 
@@ -361,8 +367,11 @@ export class Router {
     const payload = data.subarray(at + UDP_HEADER_LENGTH, at + udpLength);
     if (info.dstPort === 53) {
       this.counters.dnsQueries++;
-      this.dns.handle(payload, (response) =>
-        this.udpDown(flow, flow.remoteAddressBytes(), flow.remotePort, response),
+      this.dns.handle(
+        payload,
+        (response) => this.udpDown(flow, flow.remoteAddressBytes(), flow.remotePort, response),
+        'udp',
+        { udpRoom: this.mtu - (info.family === 4 ? 20 : 40) - UDP_HEADER_LENGTH },
       );
       return;
     }

@@ -1,10 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
 
-export interface ZoneRecord {
-  type: 'A' | 'AAAA' | 'CNAME';
-  data: string;
-}
+export type ZoneRecord = { type: 'A' | 'AAAA' | 'CNAME'; data: string } | { type: 'TXT'; data: string[] };
 
 /** A tiny authoritative DNS server on the host loopback, answering from a fixed zone. */
 export class ZoneServer {
@@ -27,7 +24,7 @@ export class ZoneServer {
       let name = question.name.toLowerCase();
       for (let hops = 0; hops < 8; hops++) {
         const records = zone[name] ?? [];
-        const cname = records.find((r) => r.type === 'CNAME');
+        const cname = records.find((r): r is ZoneRecord & { type: 'CNAME' } => r.type === 'CNAME');
         if (cname && question.type !== 'CNAME') {
           answers.push({ type: 'CNAME', name, ttl: 30, data: cname.data });
           name = cname.data;
