@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { addonPath, launcherPath, loadAddon } from '../../netns/addon.js';
+import { CONTROL_DIR, removeStaleControlSockets, staleControlSockets } from '../control/index.js';
 
 export interface Check {
   name: string;
@@ -67,11 +68,22 @@ export function runChecks(): Check[] {
       fix: 'run on a kernel with namespaces enabled, or give the container CAP_SYS_ADMIN',
     });
   }
+  const stale = staleControlSockets();
+  checks.push({
+    name: 'stale control sockets',
+    ok: stale.length === 0,
+    detail: stale.length === 0 ? `none in ${CONTROL_DIR}` : `${stale.length}: ${stale.join(', ')}`,
+    fix: 'faultnet doctor --fix removes them (the next faultnet run does too)',
+  });
   return checks;
 }
 
-/** Prints one line per check; returns the exit code (0 only when all pass). */
-export function doctor(out: (line: string) => void): number {
+/**
+ * Prints one line per check; returns the exit code (0 only when all pass). With `fix`, first
+ * removes what faultnet itself left behind (stale control sockets).
+ */
+export function doctor(out: (line: string) => void, fix = false): number {
+  if (fix) for (const path of removeStaleControlSockets()) out(`fixed: removed ${path}`);
   const checks = runChecks();
   for (const c of checks) {
     out(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}${c.ok ? '' : ` — fix: ${c.fix}`}`);

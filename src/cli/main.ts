@@ -66,9 +66,14 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'doctor',
       'check that this machine can run faultnet; one line per check, exit 0 only when all pass',
-      (y) => y,
-      () => {
-        process.exitCode = doctor((line) => process.stdout.write(`${line}\n`));
+      (y) =>
+        y.option('fix', {
+          type: 'boolean',
+          default: false,
+          describe: 'first remove what a killed faultnet left behind (stale control sockets)',
+        }),
+      (args) => {
+        process.exitCode = doctor((line) => process.stdout.write(`${line}\n`), args.fix as boolean);
       },
     )
     .command(

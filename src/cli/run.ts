@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, openSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, Options } from 'yargs';
@@ -6,6 +6,7 @@ import { Network } from '../api/network.js';
 import { OptionError, parseHosts, parseLinger, parseMtu } from '../api/options.js';
 import type { PolicySource } from '../api/run-record.js';
 import { defaultControlPath } from '../control/path.js';
+import { removeStaleControlSockets } from '../control/stale.js';
 import { POLICY_FLAGS, policyFromFlags } from '../policy/flags.js';
 import { PolicyRegistry } from '../policy/registry.js';
 import { parseDuration, parseInteger } from '../policy/values.js';
@@ -197,6 +198,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     throw new OptionError('--tui: needs an interactive terminal (stdin and stdout must be TTYs)');
   }
   preflight();
+  // A faultnet killed with SIGKILL could not remove its socket; its pid is gone now.
+  removeStaleControlSockets();
   const logPath = args.tui ? join(tmpdir(), `faultnet-${process.pid}.log`) : undefined;
   const log = logPath === undefined ? undefined : openSync(logPath, 'w');
   const net = await Network.start(
@@ -225,5 +228,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   if (log === undefined) await net.exited;
   await net.close();
+  // The log is the program's output, kept for reading; an empty one would only accumulate.
+  if (logPath !== undefined && statSync(logPath).size === 0) rmSync(logPath, { force: true });
   return (await net.exited).code;
 }

@@ -21,3 +21,4 @@ export {
   type SubscribeReply,
 } from './protocol.js';
 export { ControlServer } from './server.js';
+export { removeStaleControlSockets, staleControlSockets } from './stale.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   eventually,
@@ -113,4 +113,28 @@ test('SIGKILL of faultnet takes the program, its children and the namespace with
   // zombies until reaped: wait for all of it, with a bound.
   assert.ok(await eventually(() => systemState().launchers === before.launchers, 5000), 'launchers gone');
   assert.deepEqual(systemState(), before);
+});
+
+test('a control socket left by kill -9 is removed by the next faultnet run, and by doctor --fix', async (t) => {
+  const { child, done } = startFaultnet(['run', '--', 'sh', '-c', 'echo ready; sleep 1000']);
+  t.after(() => child.kill('SIGKILL'));
+  await printed(child, 'ready');
+  const socket = `/run/faultnet/${child.pid}.sock`;
+  assert.ok(existsSync(socket), 'served while running');
+  child.kill('SIGKILL');
+  await done;
+  assert.ok(existsSync(socket), 'SIGKILL leaves it behind');
+  const doctor = await faultnet(['doctor']);
+  assert.match(doctor.stdout, new RegExp(`FAIL stale control sockets: 1: ${socket}`));
+  const r = await faultnet(['run', '--', 'true']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!existsSync(socket), 'the next run removed it');
+
+  // A fake stale socket for a pid that cannot exist (above pid_max).
+  const fake = '/run/faultnet/99999999.sock';
+  writeFileSync(fake, '');
+  const fixed = await faultnet(['doctor', '--fix']);
+  assert.match(fixed.stdout, /^fixed: removed \/run\/faultnet\/99999999\.sock$/m);
+  assert.match(fixed.stdout, /^ok {3}stale control sockets: none in \/run\/faultnet$/m);
+  assert.ok(!existsSync(fake));
 });
