@@ -17,7 +17,7 @@ test('faultnet doctor: one line per check, all pass on this machine, exit 0', as
       'ok   ip',
       'ok   native addon',
       'ok   namespaces',
-    'ok   stale control sockets',
+      'ok   stale control sockets',
     ],
   );
 });
