@@ -26,6 +26,7 @@ function directionInput(d: DirectionFaults): Record<string, unknown> {
     latency: duration(d.latencyMs),
     jitter: duration(d.jitterMs),
     distribution: d.distribution,
+    jitter_reorder: d.jitterReorders,
     correlation: d.correlation,
     packet_loss: d.packetLoss,
     burst_loss: d.burstLoss,

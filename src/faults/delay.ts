@@ -20,6 +20,7 @@ export class Delay implements Fault {
     distribution: Distribution,
     private readonly correlation: number,
     private readonly rng: Rng,
+    private readonly reorders = false,
   ) {
     this.table = distribution === 'uniform' ? null : distributionTable(distribution);
     this.last = rng.next();
@@ -39,6 +40,7 @@ export class Delay implements Fault {
 
   apply(ctx: FaultContext): boolean {
     ctx.time += this.sample();
+    ctx.unordered = this.reorders;
     return true;
   }
 }

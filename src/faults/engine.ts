@@ -137,7 +137,7 @@ export class FaultEngine {
         lane.held.splice(lane.held.indexOf(entry), 1);
         this.emitHeld(entry, now);
       } else {
-        lane.pending--;
+        if (!entry.unordered) lane.pending--;
         this.emit(
           entry.direction,
           entry.data,
@@ -197,17 +197,22 @@ export class FaultEngine {
     ctx.lane = lane;
     ctx.copies = 0;
     ctx.time = now;
+    let made = 0;
     for (const fault of pipeline.packetFaults) {
-      if (!fault.apply(ctx)) {
+      const kept = fault.apply(ctx);
+      if (ctx.copies > made) {
+        made = ctx.copies;
+        this.counters[direction].duplicated += made;
+        counters.duplicated += made;
+      }
+      if (!kept) {
         this.drop(direction, counters, ctx.cause);
-        return;
+        // As netem: a loss takes one copy of a duplicated packet, and the others still go.
+        if (ctx.copies === 0) return;
+        ctx.copies--;
       }
     }
     const copies = ctx.copies;
-    if (copies > 0) {
-      this.counters[direction].duplicated += copies;
-      counters.duplicated += copies;
-    }
     // Every copy is the same borrowed buffer: a held one is copied when it is queued, and one
     // released now is used by onRelease before the next is handed on. onRelease may submit again
     // (the stack answering at once), which reuses ctx: each copy sets it afresh.
@@ -216,6 +221,7 @@ export class FaultEngine {
       ctx.lane = lane;
       ctx.time = now;
       ctx.hold = false;
+      ctx.unordered = false;
       let kept = true;
       for (const fault of pipeline.copyFaults) {
         if (!fault.apply(ctx)) {
@@ -226,7 +232,18 @@ export class FaultEngine {
       if (!kept) this.drop(direction, counters, ctx.cause);
       else {
         const holdWindow = ctx.hold ? ctx.holdWindow : 0;
-        this.schedule(direction, data, flowId, lane, counters, now, ctx.time, holdWindow, ctx.holdMaxMs);
+        this.schedule(
+          direction,
+          data,
+          flowId,
+          lane,
+          counters,
+          now,
+          ctx.time,
+          holdWindow,
+          ctx.holdMaxMs,
+          ctx.unordered,
+        );
       }
     }
   }
@@ -246,7 +263,22 @@ export class FaultEngine {
     time: number,
     holdWindow = 0,
     holdMaxMs = 0,
+    unordered = false,
   ): void {
+    if (unordered) {
+      // netem's jitter: the packet leaves at its own time, before an earlier one if it drew less.
+      if (time <= now) {
+        this.emit(direction, data, flowId, lane, ++lane.seq, counters, now, now);
+        return;
+      }
+      const entry = this.entry(direction, data, flowId, lane, ++lane.seq, counters, now, time);
+      entry.unordered = true;
+      this.heap.push(entry);
+      if (time > lane.lastRelease) lane.lastRelease = time;
+      this.counters[direction].delayed++;
+      if (counters !== null) counters.delayed++;
+      return;
+    }
     if (time < lane.lastRelease) time = lane.lastRelease;
     const laneSeq = ++lane.seq;
     if (holdWindow > 0) {
@@ -297,6 +329,7 @@ export class FaultEngine {
     entry.enqueuedAt = enqueuedAt;
     entry.time = time;
     entry.reorderHeld = false;
+    entry.unordered = false;
     entry.remaining = 0;
     return entry;
   }

@@ -13,6 +13,8 @@ export class FaultContext {
   time = 0;
   /** Extra copies to send (set by duplicate). */
   copies = 0;
+  /** Set by a delay whose jitter may reorder: the copy need not wait for its predecessor. */
+  unordered = false;
   /** Set by reorder: hold this copy back. */
   hold = false;
   holdWindow = 0;

@@ -21,6 +21,8 @@ export class HeldPacket implements TimerEntry {
   counters: DirectionCounters | null = null;
   /** Held back by packet_reorder (else it waits for its release time). */
   reorderHeld = false;
+  /** Delayed by reordering jitter: it does not count in its lane's pending packets. */
+  unordered = false;
   /** Reorder: later packets of the lane still to leave before this one goes. */
   remaining = 0;
   /** Submission order within its lane: only packets submitted after a held one count toward its window. */

@@ -23,8 +23,9 @@ export function streamSeed(rule: CompiledRule, direction: Direction | 'dns', str
 }
 
 /**
- * The faults of one rule and direction, in netem's order: loss (Bernoulli and Gilbert-Elliott,
- * wrapped by burst loss), duplication, then per copy the rate queue, latency/jitter and reorder.
+ * The faults of one rule and direction, in netem's order (netem_enqueue): duplication, then loss
+ * (Bernoulli and Gilbert-Elliott, wrapped by burst loss), which takes one copy, then per copy the
+ * rate queue, latency/jitter and reorder.
  */
 export class DirectionPipeline {
   readonly packetFaults: readonly Fault[];
@@ -36,10 +37,11 @@ export class DirectionPipeline {
     if (faults.packetLoss > 0) losses.push(new BernoulliLoss(faults.packetLoss, rng(STREAM.loss)));
     if (faults.correlatedLoss !== null)
       losses.push(new GilbertElliottLoss(faults.correlatedLoss, rng(STREAM.gilbert)));
-    const packet: Fault[] =
-      faults.burstLoss > 1 && losses.length > 0 ? [new BurstLoss(faults.burstLoss, losses)] : losses;
+    const packet: Fault[] = [];
     const d = faults.duplicate;
     if (d !== null && d.prob > 0) packet.push(new Duplicate(d.prob, d.maxExtra, rng(STREAM.duplicate)));
+    if (faults.burstLoss > 1 && losses.length > 0) packet.push(new BurstLoss(faults.burstLoss, losses));
+    else packet.push(...losses);
     const copy: Fault[] = [];
     if (faults.rate !== null) copy.push(new RateLimit(faults.rate));
     if (faults.latencyMs > 0 || faults.jitterMs > 0) {
@@ -50,6 +52,7 @@ export class DirectionPipeline {
           faults.distribution,
           faults.correlation,
           rng(STREAM.delay),
+          faults.jitterReorders,
         ),
       );
     }

@@ -25,6 +25,7 @@ export const PACKET_FIELDS = [
   'latency',
   'jitter',
   'distribution',
+  'jitter_reorder',
   'correlation',
   'packet_loss',
   'burst_loss',
@@ -40,6 +41,7 @@ export const NO_FAULTS: DirectionFaults = deepFreeze({
   latencyMs: 0,
   jitterMs: 0,
   distribution: 'uniform',
+  jitterReorders: false,
   correlation: 0,
   packetLoss: 0,
   burstLoss: 1,
@@ -150,6 +152,11 @@ function parsePacketFields(o: Record<string, unknown>, path: string): Partial<Di
   if (o.latency !== undefined) out.latencyMs = parseDuration(o.latency, at('latency'));
   if (o.jitter !== undefined) out.jitterMs = parseDuration(o.jitter, at('jitter'));
   if (o.distribution !== undefined) out.distribution = parseDistribution(o.distribution, at('distribution'));
+  if (o.jitter_reorder !== undefined) {
+    if (typeof o.jitter_reorder !== 'boolean')
+      throw expected(at('jitter_reorder'), 'true or false', o.jitter_reorder);
+    out.jitterReorders = o.jitter_reorder;
+  }
   if (o.correlation !== undefined) out.correlation = parseProbability(o.correlation, at('correlation'));
   if (o.packet_loss !== undefined) out.packetLoss = parseProbability(o.packet_loss, at('packet_loss'));
   if (o.burst_loss !== undefined) out.burstLoss = parseInteger(o.burst_loss, at('burst_loss'), 1, 65535);

@@ -44,6 +44,8 @@ export interface DirectionFaults {
   readonly latencyMs: number;
   readonly jitterMs: number;
   readonly distribution: Distribution;
+  /** Jitter may reorder a flow, as netem's does; by default a packet never leaves before its predecessor. */
+  readonly jitterReorders: boolean;
   /** netem delay correlation in [0, 1]: how much of the previous random draw carries over. */
   readonly correlation: number;
   readonly packetLoss: number;

@@ -104,3 +104,26 @@ describe('latency ± jitter', () => {
     assert.ok(Math.abs(measured.addedDelay.meanMs - 50) < 1e-9);
   });
 });
+
+describe('jitter on one busy flow', () => {
+  const mean = (a: Float64Array) => a.reduce((s, x) => s + x, 0) / a.length;
+  it('never reorders by default, so back-to-back packets drift toward the top of the range', () => {
+    const { delay, run } = delays({ latency: '30ms', jitter: '5ms', seed: 3 }, () => 1);
+    const ids = run.released.map((p) => p.id);
+    assert.ok(
+      ids.every((id, i) => i === 0 || id > ids[i - 1]!),
+      'released in order',
+    );
+    // Each packet waits for the latest of its predecessors: the mean sits near latency + jitter.
+    assert.ok(mean(delay) > 34.5, `mean ${mean(delay)}`);
+  });
+
+  it('with jitter_reorder, as netem: the mean stays at the latency and packets pass each other', () => {
+    const { delay, run } = delays({ latency: '30ms', jitter: '5ms', jitter_reorder: true, seed: 3 }, () => 1);
+    // Uniform on [25, 35]: mean 30, sd 2.89; 4 standard errors of N draws.
+    assert.ok(Math.abs(mean(delay) - 30) < (4 * 2.89) / Math.sqrt(N), `mean ${mean(delay)}`);
+    const ids = run.released.map((p) => p.id);
+    const passed = ids.filter((id, i) => i > 0 && id < ids[i - 1]!).length;
+    assert.ok(passed > N / 4, `${passed} of ${N} left before a predecessor`);
+  });
+});

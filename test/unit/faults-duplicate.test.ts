@@ -42,6 +42,30 @@ describe('packet_duplicate', () => {
     }
   });
 
+  it('as netem, loss takes one copy of a duplicated packet: 50% dup and 50% loss deliver 0, 1 or 2 copies', () => {
+    const n = 100_000;
+    const r = new VirtualRun(
+      compileRuleSet(validatePolicies({ p: { packet_duplicate: 0.5, packet_loss: 0.5, seed: 9 } })),
+    );
+    for (let i = 0; i < n; i++) r.send('uplink', i, 1, FLOW);
+    const copies = new Uint8Array(n);
+    for (const p of r.released) copies[p.id]!++;
+    const histogram = [0, 0, 0];
+    for (const c of copies) histogram[c]!++;
+    // Duplicated and lost: one copy (p = 0.25); duplicated, not lost: two (0.25); not duplicated:
+    // lost (0.25) or one copy (0.25). So 0: 0.25, 1: 0.5, 2: 0.25; 4 standard errors each.
+    for (const [k, p] of [
+      [0, 0.25],
+      [1, 0.5],
+      [2, 0.25],
+    ] as const) {
+      const tolerance = 4 * Math.sqrt((p * (1 - p)) / n);
+      assert.ok(Math.abs(histogram[k]! / n - p) <= tolerance, `${k} copies: ${histogram[k]! / n}`);
+    }
+    const c = r.counters.uplink;
+    assert.equal(c.packetsOut, n + c.duplicated - c.dropLoss);
+  });
+
   it('hands every copy over with the same bytes; a held copy gets its own buffer', () => {
     const out: Uint8Array[] = [];
     const engine = new FaultEngine({

@@ -39,6 +39,7 @@ describe('validatePolicy', () => {
       latencyMs: 80,
       jitterMs: 10,
       distribution: 'normal',
+      jitterReorders: false,
       correlation: 0.25,
       packetLoss: 0.01,
       burstLoss: 3,
@@ -109,6 +110,7 @@ describe('validatePolicy', () => {
         'policies.p.distribution: expected one of uniform, normal, pareto, paretonormal',
       ],
       [{ correlation: '2' }, 'policies.p.correlation: expected a probability'],
+      [{ jitter_reorder: 'yes' }, 'policies.p.jitter_reorder: expected true or false, got "yes"'],
       [{ correlated_loss: {} }, 'policies.p.correlated_loss.p_good_to_bad: is required'],
       [
         { correlated_loss: { p_good_to_bad: 2 } },
