@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DirectionCounters, FaultCounters } from '../../src/metrics/counters.js';
+import { DISCARD_CAUSES, totalDiscards } from '../../src/metrics/discards.js';
 import { validatePolicies } from '../../src/policy/registry.js';
 import { compileRuleSet } from '../../src/policy/resolve.js';
 
@@ -80,8 +81,10 @@ describe('FaultCounters.reset', () => {
     counters.uplink.addedDelay.record(3);
     counters.dns.nxdomain = 2;
     counters.forRule(rule).downlink.drop('burst');
+    for (const cause of DISCARD_CAUSES) counters.discards.add(cause, 3);
     counters.reset();
     const s = counters.snapshot();
+    assert.equal(totalDiscards(s.discards), 0, 'every discard cause, not only malformed');
     assert.equal(s.uplink.packetsIn, 0);
     assert.equal(s.uplink.addedDelay.count, 0);
     assert.equal(s.dns.nxdomain, 0);
