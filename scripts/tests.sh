@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 [ -f netns/native/build/Release/faultnet_native.node ] && [ -d dist ] || bash scripts/build.sh
 list() { find "dist/test/$1" -name '*.test.js' 2>/dev/null | sort; }
 mapfile -t fast < <(list unit; list sim)
-mapfile -t integ < <(list integration; list stress)
+mapfile -t integ < <(list integration; list hostile; list stress)
 status=0
 if [ ${#fast[@]} -gt 0 ]; then
   node --test --test-concurrency=2 --test-timeout=120000 "${fast[@]}" || status=1

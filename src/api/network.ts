@@ -8,6 +8,7 @@ import type { ControlTarget } from '../control/operations.js';
 import { ControlServer } from '../control/server.js';
 import { type DnsFaultKind, DnsHandler, type DnsUpstream } from '../dns/handler.js';
 import { parseUpstream, readSystemResolvers } from '../dns/resolvers.js';
+import { HostAccess } from '../egress/host-access.js';
 import { TcpEgress } from '../egress/tcp.js';
 import { UdpEgress } from '../egress/udp.js';
 import { FaultCounters } from '../metrics/counters.js';
@@ -66,6 +67,8 @@ export interface NetworkOptions {
   hosts?: Record<string, string | readonly string[]> | Map<string, string[]>;
   /** 10.0.2.2 and fd00:fa17::2 reach the host's loopback (default true). */
   hostLoopback?: boolean;
+  /** Addresses other than the gateway reach the real network (default true; false seals the namespace). */
+  hostNetwork?: boolean;
   /** Idle time after which a UDP or ICMP flow is forgotten: a duration like "30s", or ms (default 60s). */
   udpIdleTimeout?: string | number;
   /** The same in ms (what `faultnet run --udp-timeout` passes). */
@@ -101,6 +104,7 @@ interface ResolvedOptions {
   upstreams: DnsUpstream[];
   hosts: Map<string, string[]>;
   hostLoopback: boolean;
+  hostNetwork: boolean;
   udpIdleTimeoutMs: number;
   lingerMs: number;
 }
@@ -131,6 +135,7 @@ function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): R
     upstreams,
     hosts,
     hostLoopback: opts.hostLoopback ?? true,
+    hostNetwork: opts.hostNetwork ?? true,
     udpIdleTimeoutMs,
     lingerMs: parseLinger(opts.linger, flag('linger')),
   };
@@ -324,8 +329,10 @@ export class Network implements ControlTarget, ScopeTarget {
       link: { ...ADDRESSES, mtu: o.mtu, resolvConf: `nameserver ${ADDRESSES.dns4}\n` },
     });
     let router: Router | undefined;
+    const access = new HostAccess({ ...ADDRESSES, hostLoopback: o.hostLoopback, hostNetwork: o.hostNetwork });
     const udp = new UdpEgress(
       {
+        access,
         hostLoopback: o.hostLoopback,
         gateway4: ADDRESSES.gateway4,
         gateway6: ADDRESSES.gateway6,
@@ -376,12 +383,7 @@ export class Network implements ControlTarget, ScopeTarget {
         : `tcp://[${conn.localAddress}]:${conn.localPort}`;
     const tcpEgress = new TcpEgress(
       tcp,
-      {
-        hostLoopback: o.hostLoopback,
-        gateway4: ADDRESSES.gateway4,
-        gateway6: ADDRESSES.gateway6,
-        connectTimeoutMs: TCP_CONNECT_TIMEOUT_MS,
-      },
+      { access, connectTimeoutMs: TCP_CONNECT_TIMEOUT_MS },
       dns,
       (conn) =>
         router!.connectionClosed(

@@ -66,6 +66,7 @@ const LIBRARY_OPTIONS = [
   'dnsUpstream',
   'hosts',
   'hostLoopback',
+  'hostNetwork',
   'udpIdleTimeout',
   'udpIdleTimeoutMs',
   'linger',
@@ -103,6 +104,7 @@ export function checkOptionShape(opts: unknown, flag: (name: string) => string):
   const isString = (v: unknown) => typeof v === 'string';
   want('dnsUpstream', isString, 'a string like "1.1.1.1" or "[::1]:5353"');
   want('hostLoopback', (v) => typeof v === 'boolean', 'true or false');
+  want('hostNetwork', (v) => typeof v === 'boolean', 'true or false');
   want('control', (v) => isString(v) && v !== '', 'a socket path');
   want('runJson', (v) => isString(v) && v !== '', 'a file path');
   want(

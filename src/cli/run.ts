@@ -37,6 +37,11 @@ export function runOptions(y: Argv) {
       default: true,
       describe: '10.0.2.2 and fd00:fa17::2 reach the host loopback (--no-host-loopback to refuse)',
     })
+    .option('host-network', {
+      type: 'boolean',
+      default: true,
+      describe: 'addresses other than the gateway reach the real network (--no-host-network seals it)',
+    })
     .option('udp-timeout', {
       type: 'string',
       default: '60s',
@@ -116,6 +121,7 @@ interface RunArgs {
   'dns-upstream'?: string;
   host: string[];
   'host-loopback': boolean;
+  'host-network': boolean;
   'udp-timeout': string;
   linger: string;
   'policy-file': string[];
@@ -191,6 +197,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     hosts: parseHosts(args.host, '--host'),
     dnsUpstream: args['dns-upstream'],
     hostLoopback: args['host-loopback'],
+    hostNetwork: args['host-network'],
     runJson: args['run-json'],
     policySources,
   };

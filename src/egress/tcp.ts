@@ -3,12 +3,11 @@ import type { Connection } from '../../stack/tcp/connection.js';
 import type { TcpEndpoint } from '../../stack/tcp/endpoint.js';
 import type { DnsHandler } from '../dns/handler.js';
 import { DnsTcpSession } from '../dns/tcp-framing.js';
+import type { HostAccess } from './host-access.js';
 
 export interface TcpEgressOptions {
-  /** 10.0.2.2 / fd00:fa17::2 mean the host's loopback when true; refused otherwise. */
-  hostLoopback: boolean;
-  gateway4: string;
-  gateway6: string;
+  /** What each destination means on the host: the gateway, a real address, or refused. */
+  access: HostAccess;
   /** A host connect that has not succeeded by then makes the SYN an ICMP unreachable. */
   connectTimeoutMs: number;
 }
@@ -56,21 +55,12 @@ export class TcpEgress {
     endpoint.onConnectRequest = (conn) => this.connectRequest(conn);
   }
 
-  private target(conn: Connection): string | null {
-    const dialled = conn.localAddress;
-    if (dialled === (conn.family === 4 ? this.opts.gateway4 : this.opts.gateway6)) {
-      if (!this.opts.hostLoopback) return null;
-      return conn.family === 4 ? '127.0.0.1' : '::1';
-    }
-    return dialled;
-  }
-
   private connectRequest(conn: Connection): void {
     if (conn.localPort === 53) {
       this.serveDns(conn);
       return;
     }
-    const host = this.target(conn);
+    const host = this.opts.access.resolve(conn.localAddress, conn.family);
     if (host === null) {
       conn.onClose = () => this.onClosed(conn);
       this.refuse(conn);

@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import type { HostAccess } from './host-access.js';
 
 /** Where a reply datagram came from, as the namespace will see it (after loopback mapping). */
 export type UdpDeliver = (
@@ -60,7 +61,9 @@ export class UdpEndpoint {
 }
 
 export interface UdpEgressOptions {
-  /** 10.0.2.2 / fd00:fa17::2 mean the host's loopback when true; such datagrams are dropped otherwise. */
+  /** What each destination means on the host (the gateway, refused addresses). */
+  access: HostAccess;
+  /** Replies from the host's loopback are shown as from the gateway, when it leads there. */
   hostLoopback: boolean;
   gateway4: string;
   gateway6: string;
@@ -100,10 +103,7 @@ export class UdpEgress {
   }
 
   toHost(address: string, family: 4 | 6): string | null {
-    if (address === (family === 4 ? this.opts.gateway4 : this.opts.gateway6)) {
-      return this.opts.hostLoopback ? (family === 4 ? '127.0.0.1' : '::1') : null;
-    }
-    return address;
+    return this.opts.access.resolve(address, family);
   }
 
   fromHost(address: string, family: 4 | 6): string {

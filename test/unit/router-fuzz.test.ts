@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ADDRESSES } from '../../src/api/options.js';
 import { DnsHandler } from '../../src/dns/handler.js';
+import { HostAccess } from '../../src/egress/host-access.js';
 import { UdpEgress } from '../../src/egress/udp.js';
 import { FaultCounters } from '../../src/metrics/counters.js';
 import { Router } from '../../src/router/router.js';
@@ -33,6 +34,7 @@ test('100k random, mutated and truncated packets through the router: nothing thr
   const counters = new FaultCounters();
   const udp = new UdpEgress(
     {
+      access: new HostAccess({ ...ADDRESSES, hostLoopback: false, hostNetwork: true }),
       hostLoopback: false,
       gateway4: ADDRESSES.gateway4,
       gateway6: ADDRESSES.gateway6,
