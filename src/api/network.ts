@@ -36,8 +36,10 @@ import {
   OptionError,
   parseHosts,
   parseIdleTimeout,
+  parseLimits,
   parseLinger,
   parseMtu,
+  type ResourceLimits,
 } from './options.js';
 import { policiesInForce } from './policy-overlay.js';
 import type { PolicySource, RunRecord } from './run-record.js';
@@ -97,6 +99,14 @@ export interface NetworkOptions {
    * delayed packets) before it resets what is left: a duration like "5s" or ms, 0..600s (default 5s).
    */
   linger?: string | number;
+  /** Flows at once (default 65536); packets that would open more are counted as `flowLimit`. */
+  maxFlows?: number;
+  /** Bytes the fault pipelines may hold at once, `"256mib"` or bytes (default 256 MiB); more are counted as `heldLimit`. */
+  maxHeld?: string | number;
+  /** Host TCP connections at once (default 70% of the open-file limit); a SYN past it is reset, counted as `connectLimit`. */
+  maxHostTcp?: number;
+  /** Host UDP sockets at once (default 10% of the open-file limit, at most 4096); counted as `udpSocketLimit`. */
+  maxHostUdp?: number;
 }
 
 interface ResolvedOptions {
@@ -107,6 +117,7 @@ interface ResolvedOptions {
   hostNetwork: boolean;
   udpIdleTimeoutMs: number;
   lingerMs: number;
+  limits: ResourceLimits;
 }
 
 function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): ResolvedOptions {
@@ -138,6 +149,7 @@ function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): R
     hostNetwork: opts.hostNetwork ?? true,
     udpIdleTimeoutMs,
     lingerMs: parseLinger(opts.linger, flag('linger')),
+    limits: parseLimits(opts as Record<string, unknown>, flag),
   };
 }
 
@@ -337,6 +349,7 @@ export class Network implements ControlTarget, ScopeTarget {
         gateway4: ADDRESSES.gateway4,
         gateway6: ADDRESSES.gateway6,
         idleTimeoutMs: o.udpIdleTimeoutMs,
+        maxUdp: o.limits.sockets.maxUdp,
       },
       (endpoint, from, port, payload) => {
         router?.udpFromHost(endpoint, from, port, payload);
@@ -376,6 +389,7 @@ export class Network implements ControlTarget, ScopeTarget {
       },
       counters,
       tcp,
+      { maxFlows: o.limits.maxFlows, maxHeldBytes: o.limits.maxHeldBytes },
     );
     const flowTarget = (conn: { family: 4 | 6; localAddress: string; localPort: number }) =>
       conn.family === 4
@@ -383,7 +397,13 @@ export class Network implements ControlTarget, ScopeTarget {
         : `tcp://[${conn.localAddress}]:${conn.localPort}`;
     const tcpEgress = new TcpEgress(
       tcp,
-      { access, connectTimeoutMs: TCP_CONNECT_TIMEOUT_MS },
+      {
+        access,
+        connectTimeoutMs: TCP_CONNECT_TIMEOUT_MS,
+        maxTcp: o.limits.sockets.maxTcp,
+        maxConnecting: o.limits.sockets.maxConnecting,
+        onLimit: () => counters.discards.add('connectLimit'),
+      },
       dns,
       (conn) =>
         router!.connectionClosed(

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { defaultHostSocketLimits, type HostSocketLimits } from '../egress/limits.js';
+import { DEFAULT_MAX_HELD_BYTES } from '../faults/engine.js';
 import { describeValue } from '../policy/errors.js';
-import { parseDuration } from '../policy/values.js';
+import { parseDuration, parseInteger, parseSize } from '../policy/values.js';
+import { DEFAULT_MAX_FLOWS } from '../router/router.js';
 
 /** A bad option or flag: the message names it; the CLI prints it on one line and exits 2. */
 export class OptionError extends Error {
@@ -70,6 +73,10 @@ const LIBRARY_OPTIONS = [
   'udpIdleTimeout',
   'udpIdleTimeoutMs',
   'linger',
+  'maxFlows',
+  'maxHeld',
+  'maxHostTcp',
+  'maxHostUdp',
   'policies',
   'seed',
   'control',
@@ -151,6 +158,35 @@ function parseOptionInteger(value: unknown, field: string, min: number, max: num
     throw new OptionError(`${field}: expected an integer from ${min} to ${max}, got ${describeValue(value)}`);
   }
   return value;
+}
+
+/** Resource limits of one network; every one counted by cause in `stats.discards` when it bites. */
+export interface ResourceLimits {
+  maxFlows: number;
+  maxHeldBytes: number;
+  sockets: HostSocketLimits;
+}
+
+/** `maxFlows`, `maxHeld` (a size or bytes), `maxHostTcp`, `maxHostUdp`: checked, with defaults. */
+export function parseLimits(o: Record<string, unknown>, flag: (name: string) => string): ResourceLimits {
+  const sockets = defaultHostSocketLimits();
+  const int = (key: string, fallback: number, max: number) =>
+    o[key] === undefined ? fallback : parseInteger(o[key], flag(key), 1, max);
+  const maxTcp = int('maxHostTcp', sockets.maxTcp, 1_000_000);
+  return {
+    maxFlows: int('maxFlows', DEFAULT_MAX_FLOWS, 10_000_000),
+    maxHeldBytes:
+      o.maxHeld === undefined
+        ? DEFAULT_MAX_HELD_BYTES
+        : typeof o.maxHeld === 'number'
+          ? parseInteger(o.maxHeld, flag('maxHeld'), 1, 16 * 2 ** 30)
+          : parseSize(o.maxHeld, flag('maxHeld')),
+    sockets: {
+      maxTcp,
+      maxConnecting: Math.min(sockets.maxConnecting, maxTcp),
+      maxUdp: int('maxHostUdp', sockets.maxUdp, 1_000_000),
+    },
+  };
 }
 
 export const DEFAULT_LINGER_MS = 5_000;

@@ -53,6 +53,19 @@ export function runOptions(y: Argv) {
       describe:
         'after the program exits, keep carrying what it had sent for up to this long (0..600s; 0 resets at once)',
     })
+    .option('max-flows', { type: 'string', describe: 'flows at once (default 65536)' })
+    .option('max-held', {
+      type: 'string',
+      describe: 'bytes the fault pipelines may hold at once (default 256mib)',
+    })
+    .option('max-host-tcp', {
+      type: 'string',
+      describe: 'host TCP connections at once (default 70% of the open-file limit)',
+    })
+    .option('max-host-udp', {
+      type: 'string',
+      describe: 'host UDP sockets at once (default 10% of the open-file limit, at most 4096)',
+    })
     .option('control', {
       type: 'string',
       describe:
@@ -124,6 +137,10 @@ interface RunArgs {
   'host-network': boolean;
   'udp-timeout': string;
   linger: string;
+  'max-flows'?: string;
+  'max-held'?: string;
+  'max-host-tcp'?: string;
+  'max-host-udp'?: string;
   'policy-file': string[];
   policy: string[];
   seed?: string;
@@ -166,6 +183,10 @@ function last(value: unknown): unknown {
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
+function optionalInteger(value: unknown, flag: string): number | undefined {
+  return value === undefined ? undefined : parseInteger(last(value), flag, 1, 10_000_000);
+}
+
 export async function runCommand(args: RunArgs): Promise<number> {
   const extra = [...args._.slice(1), ...(args.words ?? [])];
   if (extra.length > 0) {
@@ -192,6 +213,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
     ...(args.seed === undefined ? {} : { seed: parseInteger(last(args.seed), '--seed', 0, 0xffffffff) }),
     udpIdleTimeoutMs: parseDuration(args['udp-timeout'], '--udp-timeout'),
     linger: parseLinger(last(args.linger), '--linger'),
+    maxFlows: optionalInteger(args['max-flows'], '--max-flows'),
+    maxHeld: last(args['max-held']) as string | undefined,
+    maxHostTcp: optionalInteger(args['max-host-tcp'], '--max-host-tcp'),
+    maxHostUdp: optionalInteger(args['max-host-udp'], '--max-host-udp'),
     activePolicies: flagPolicy ? [...active, flagPolicy.name] : active,
     mtu: parseMtu(args.mtu, '--mtu'),
     hosts: parseHosts(args.host, '--host'),

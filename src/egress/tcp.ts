@@ -10,6 +10,10 @@ export interface TcpEgressOptions {
   access: HostAccess;
   /** A host connect that has not succeeded by then makes the SYN an ICMP unreachable. */
   connectTimeoutMs: number;
+  maxTcp: number;
+  maxConnecting: number;
+  /** A SYN refused because a limit was reached. */
+  onLimit: () => void;
 }
 
 const UNREACHABLE = new Set([
@@ -43,6 +47,8 @@ interface HostReader {
 export class TcpEgress {
   /** Every host socket; the value says whether the namespace's stream to it is complete. */
   private readonly sockets = new Map<Socket, () => boolean>();
+  /** Host connects in progress, oldest first. */
+  private readonly connecting = new Map<Socket, Connection>();
 
   constructor(
     endpoint: TcpEndpoint,
@@ -66,6 +72,22 @@ export class TcpEgress {
       this.refuse(conn);
       return;
     }
+    if (this.sockets.size >= this.opts.maxTcp) {
+      // Explicit, as a host out of resources would be: a reset, never a silent stall.
+      conn.onClose = () => this.onClosed(conn);
+      this.opts.onLimit();
+      conn.refuse();
+      return;
+    }
+    if (this.connecting.size >= this.opts.maxConnecting) {
+      // The oldest connect gives way, as a SYN queue under a flood does: a burst of spoofed
+      // SYNs to a silent port cannot keep a real connection out.
+      const [oldSocket, oldConn] = this.connecting.entries().next().value!;
+      this.connecting.delete(oldSocket);
+      this.opts.onLimit();
+      oldSocket.destroy();
+      oldConn.refuse();
+    }
     const reader: HostReader = { deliver: () => true };
     const socket = connect({
       host,
@@ -75,7 +97,9 @@ export class TcpEgress {
       onread: { buffer: HOST_READ_BUFFER, callback: (n, buf) => reader.deliver(buf, n) },
     });
     this.sockets.set(socket, () => false);
+    this.connecting.set(socket, conn);
     let connected = false;
+    const settle = () => this.connecting.delete(socket);
     const timer = setTimeout(() => {
       if (connected) return;
       conn.unreachable();
@@ -83,6 +107,7 @@ export class TcpEgress {
     }, this.opts.connectTimeoutMs);
     socket.once('connect', () => {
       connected = true;
+      settle();
       clearTimeout(timer);
       this.splice(conn, socket, reader);
       conn.accept();
@@ -98,6 +123,7 @@ export class TcpEgress {
       conn.abort();
     });
     socket.once('close', () => {
+      settle();
       clearTimeout(timer);
       this.sockets.delete(socket);
     });

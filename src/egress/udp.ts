@@ -68,6 +68,8 @@ export interface UdpEgressOptions {
   gateway4: string;
   gateway6: string;
   idleTimeoutMs: number;
+  /** Host sockets at once; a new namespace source past it gets none (null). */
+  maxUdp: number;
 }
 
 /** Relays the namespace's UDP flows through host datagram sockets. */
@@ -92,10 +94,11 @@ export class UdpEgress {
     localBytes: Uint8Array,
     localPort: number,
     now: number,
-  ): UdpEndpoint {
+  ): UdpEndpoint | null {
     const key = `${localAddress}|${localPort}`;
     let ep = this.endpoints.get(key);
     if (!ep || ep.closed) {
+      if (!ep && this.endpoints.size >= this.opts.maxUdp) return null;
       ep = new UdpEndpoint(key, family, localAddress, localBytes.slice(), localPort, this, now);
       this.endpoints.set(key, ep);
     }

@@ -16,7 +16,16 @@ export interface FaultEngineOptions {
    */
   readonly onRelease: (direction: Direction, data: Uint8Array, flowId: number) => void;
   readonly counters: FaultCounters;
+  /**
+   * Bytes the engine may hold at once, over every delay, rate and reorder line (default
+   * DEFAULT_MAX_HELD_BYTES); a packet that would pass it is discarded and counted as `heldLimit`.
+   */
+  readonly maxHeldBytes?: number;
 }
+
+export const DEFAULT_MAX_HELD_BYTES = 256 * 1024 * 1024;
+/** Free held-packet entries kept for reuse; more are let go so that memory returns after a burst. */
+const MAX_POOL = 4096;
 
 /** What a rule needs at run time: its pipelines (null: no faults that way) and counters. */
 interface RuleRuntime {
@@ -53,10 +62,19 @@ export class FaultEngine {
   private readonly pool: HeldPacket[] = [];
   private readonly ctx = new FaultContext();
   private paused = false;
+  private readonly maxHeldBytes: number;
+  /** Bytes of the packets held now. */
+  private held = 0;
 
   constructor(opts: FaultEngineOptions) {
     this.onRelease = opts.onRelease;
     this.counters = opts.counters;
+    this.maxHeldBytes = opts.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
+  }
+
+  /** Bytes of the packets held now (delayed, queued or reorder-held). */
+  get heldBytes(): number {
+    return this.held;
   }
 
   /** Switches to a new rule set at once; flows re-resolve on their next packet. */
@@ -272,6 +290,7 @@ export class FaultEngine {
         return;
       }
       const entry = this.entry(direction, data, flowId, lane, ++lane.seq, counters, now, time);
+      if (entry === null) return;
       entry.unordered = true;
       this.heap.push(entry);
       if (time > lane.lastRelease) lane.lastRelease = time;
@@ -283,6 +302,7 @@ export class FaultEngine {
     const laneSeq = ++lane.seq;
     if (holdWindow > 0) {
       const entry = this.entry(direction, data, flowId, lane, laneSeq, counters, now, time + holdMaxMs);
+      if (entry === null) return;
       entry.reorderHeld = true;
       entry.remaining = holdWindow;
       lane.held.push(entry);
@@ -297,6 +317,7 @@ export class FaultEngine {
       return;
     }
     const entry = this.entry(direction, data, flowId, lane, laneSeq, counters, now, time);
+    if (entry === null) return;
     lane.pending++;
     this.heap.push(entry);
     if (time > now) {
@@ -314,7 +335,12 @@ export class FaultEngine {
     counters: DirectionCounters | null,
     enqueuedAt: number,
     time: number,
-  ): HeldPacket {
+  ): HeldPacket | null {
+    if (this.held + data.length > this.maxHeldBytes) {
+      this.counters.discards.add('heldLimit');
+      return null;
+    }
+    this.held += data.length;
     const entry = this.pool.pop() ?? new HeldPacket();
     entry.direction = direction;
     // Submitters lend their buffers (the TUN slab, the stack's output buffer): a held packet
@@ -335,7 +361,11 @@ export class FaultEngine {
   }
 
   private free(entry: HeldPacket): void {
+    this.held -= entry.data.length;
     entry.clear();
+    if (this.pool.length >= MAX_POOL) return;
+    // A jumbo packet's store is not kept: the pool should not pin 64 KiB per entry.
+    if (entry.store.length > MIN_STORE) entry.store = new Uint8Array(0);
     this.pool.push(entry);
   }
 

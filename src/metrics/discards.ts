@@ -23,6 +23,14 @@ export const DISCARD_CAUSES = [
   'fragmentTimeout',
   /** Fragments discarded to keep reassembly within its memory, datagram or per-datagram bound. */
   'fragmentLimit',
+  /** SYNs reset because faultnet's host TCP connections (or connects in progress) were at their limit. */
+  'connectLimit',
+  /** Datagrams from a new namespace source when faultnet's host UDP sockets were at their limit. */
+  'udpSocketLimit',
+  /** Packets that would have opened a flow past the flow limit (`--max-flows`). */
+  'flowLimit',
+  /** Packets the fault pipelines could not hold: their held bytes were at the limit (`--max-held`). */
+  'heldLimit',
   /** Packets the fault pipelines still held when the network closed: `linger` ran out first. */
   'closeHeld',
 ] as const;

@@ -37,6 +37,15 @@ export interface DnsResponder {
   hostnamesFor(address: string): readonly string[];
 }
 
+export interface RouterLimits {
+  /** Flows at once (default DEFAULT_MAX_FLOWS); a packet that would open one more is counted as `flowLimit`. */
+  maxFlows?: number;
+  /** Bytes the fault pipelines may hold at once (the engine's default when unset). */
+  maxHeldBytes?: number;
+}
+
+export const DEFAULT_MAX_FLOWS = 65_536;
+
 /** What the router answered itself; what it discarded is in `FaultCounters.discards`. */
 export interface RouterCounters {
   echoReplies: number;
@@ -92,6 +101,7 @@ export class Router {
   private readonly fragmenter: Fragmenter;
   private readonly reassembler: Reassembler;
   private readonly fragmentFlows = new Map<string, Flow>();
+  private readonly maxFlows: number;
 
   constructor(
     private readonly out: PacketWriter,
@@ -101,6 +111,7 @@ export class Router {
     private readonly dns: DnsResponder,
     counters: FaultCounters,
     readonly tcp: TcpEndpoint,
+    limits: RouterLimits = {},
   ) {
     this.scratch = new Uint8Array(MAX_PACKET);
     this.gw4 = addressBytes(addresses.gateway4, 4);
@@ -110,9 +121,11 @@ export class Router {
     this.discards = counters.discards;
     this.fragmenter = new Fragmenter(mtu);
     this.reassembler = new Reassembler(DEFAULT_REASSEMBLY_LIMITS, (cause, n) => this.discards.add(cause, n));
+    this.maxFlows = limits.maxFlows ?? DEFAULT_MAX_FLOWS;
     this.engine = new FaultEngine({
       counters,
       onRelease: (direction, data, flowId) => this.release(direction, data, flowId, performance.now()),
+      maxHeldBytes: limits.maxHeldBytes,
     });
   }
 
@@ -177,7 +190,8 @@ export class Router {
     }
     const flow = info.fragment
       ? this.fragmentFlow(buf, info, now)
-      : this.flowFor(buf, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
+      : this.uplinkFlow(buf, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
+    if (flow === null) return;
     flow.packetsUp++;
     flow.bytesUp += len;
     flow.lastActive = now;
@@ -189,7 +203,7 @@ export class Router {
    * The flow of an uplink fragment: the first fragment finds it by its ports and names it for
    * the rest, so that every fragment of a datagram meets the same rule.
    */
-  private fragmentFlow(buf: Uint8Array, info: PacketInfo, now: number): Flow {
+  private fragmentFlow(buf: Uint8Array, info: PacketInfo, now: number): Flow | null {
     const key = fragmentKey(
       info.family,
       buf,
@@ -200,8 +214,17 @@ export class Router {
     );
     let flow = info.fragmentOffset === 0 ? undefined : this.fragmentFlows.get(key);
     if (!flow) {
-      flow = this.flowFor(buf, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
-      if (info.fragmentOffset !== 0) return flow;
+      const found = this.uplinkFlow(
+        buf,
+        info,
+        info.srcOffset,
+        info.dstOffset,
+        info.srcPort,
+        info.dstPort,
+        now,
+      );
+      if (found === null || info.fragmentOffset !== 0) return found;
+      flow = found;
       if (this.fragmentFlows.size >= MAX_FRAGMENT_FLOWS) {
         this.fragmentFlows.delete(this.fragmentFlows.keys().next().value!);
       }
@@ -238,6 +261,29 @@ export class Router {
     flow.packetsDown++;
     flow.bytesDown += packet.length;
     this.engine.submit('downlink', packet, flow.id, flow, now);
+  }
+
+  /**
+   * flowFor for what the namespace sends: past `maxFlows` a new flow is refused and its packet
+   * counted as `flowLimit`. Downlink packets answer flows that exist, so they are not limited.
+   */
+  private uplinkFlow(
+    buf: Uint8Array,
+    info: PacketInfo,
+    localOff: number,
+    remoteOff: number,
+    localPort: number,
+    remotePort: number,
+    now: number,
+  ): Flow | null {
+    if (this.flows.count >= this.maxFlows) {
+      const n = info.addressLength;
+      const hash = FlowTable.hash(info.protocol, buf, localOff, remoteOff, n, localPort, remotePort);
+      const flow = this.flows.find(hash, info.protocol, buf, localOff, remoteOff, n, localPort, remotePort);
+      if (flow === undefined) this.discards.add('flowLimit');
+      return flow ?? null;
+    }
+    return this.flowFor(buf, info, localOff, remoteOff, localPort, remotePort, now);
   }
 
   private flowFor(
@@ -300,15 +346,14 @@ export class Router {
       case IpProtocol.ICMPV6:
         this.icmpUp(data, info, now);
         return;
-      case IpProtocol.UDP:
+      case IpProtocol.UDP: {
         // A flow expired while its packet was held comes back as a new flow.
-        this.udpUp(
-          data,
-          info,
-          known ?? this.flowFor(data, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now),
-          now,
-        );
+        const flow =
+          known ??
+          this.uplinkFlow(data, info, info.srcOffset, info.dstOffset, info.srcPort, info.dstPort, now);
+        if (flow !== null) this.udpUp(data, info, flow, now);
         return;
+      }
       case IpProtocol.TCP:
         this.tcp.input(data, 0, data.length, now);
         return;
@@ -384,7 +429,18 @@ export class Router {
     }
     let ep = flow.attachment as UdpEndpoint | undefined;
     if (!ep || ep.closed) {
-      ep = this.udp.endpoint(info.family, flow.localAddress, flow.localAddressBytes(), flow.localPort, now);
+      const made = this.udp.endpoint(
+        info.family,
+        flow.localAddress,
+        flow.localAddressBytes(),
+        flow.localPort,
+        now,
+      );
+      if (made === null) {
+        this.discards.add('udpSocketLimit');
+        return;
+      }
+      ep = made;
       flow.attachment = ep;
     }
     // dgram sends asynchronously, and `data` is only lent to us.

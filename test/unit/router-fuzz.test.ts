@@ -39,6 +39,7 @@ test('100k random, mutated and truncated packets through the router: nothing thr
       gateway4: ADDRESSES.gateway4,
       gateway6: ADDRESSES.gateway6,
       idleTimeoutMs: 60_000,
+      maxUdp: 64,
     },
     () => {},
   );

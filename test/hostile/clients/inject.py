@@ -1,7 +1,8 @@
 """Writes hand-built IP packets straight into tun0 through a packet socket, bypassing the
 namespace's routing (which would keep 127.0.0.1 or ::1 on its own loopback): what a hostile root
-program can do. Each argument is KIND:DST:PORT with KIND one of udp4, udp6, syn4, syn6; every
-packet comes from the namespace's own address. Prints the number of packets written."""
+program can do. Each argument is KIND:DST:PORT[xCOUNT] with KIND one of udp4, udp6, syn4, syn6;
+every packet comes from the namespace's own address, each from its own source port. Prints the
+number of packets written."""
 import socket
 import struct
 import sys
@@ -47,9 +48,11 @@ def packet(kind, dst_text, dport, sport):
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(('tun0', 0))
 n = 0
-for i, arg in enumerate(sys.argv[1:]):
+for arg in sys.argv[1:]:
     kind, rest = arg.split(':', 1)
     dst, port = rest.rsplit(':', 1)
-    s.send(packet(kind, dst, int(port), 40000 + i))
-    n += 1
+    port, _, count = port.partition('x')
+    for _ in range(int(count or 1)):
+        s.send(packet(kind, dst, int(port), 20000 + n))
+        n += 1
 print(n, flush=True)
