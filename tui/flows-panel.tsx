@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { FlowStats, StatsSnapshot } from '../src/metrics/index.js';
-import { formatBytes } from './format.js';
+import { formatBytes, printable } from './format.js';
 import { Line, Section } from './section.js';
 
 function endpoint(address: string, port: number): string {
@@ -12,7 +12,7 @@ function endpoint(address: string, port: number): string {
 export function flowText(f: FlowStats): string {
   const bytes = `↑${formatBytes(f.bytesUp).padStart(7)} ↓${formatBytes(f.bytesDown).padStart(7)}`;
   const route = `${f.proto} ${endpoint(f.src, f.srcPort)} → ${endpoint(f.dst, f.dstPort)}`;
-  const name = f.hostname === undefined ? '' : ` ${f.hostname}`;
+  const name = f.hostname === undefined ? '' : ` ${printable(f.hostname)}`;
   const rule = f.rule === undefined ? ' (no rule)' : ` [${f.rule}]`;
   return `${bytes}  ${route}${name}${rule}`;
 }

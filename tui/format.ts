@@ -61,3 +61,14 @@ export function sparkline(values: readonly number[]): string {
   }
   return out;
 }
+
+/**
+ * Text from the network (a DNS name) made safe for the terminal: control characters, which could
+ * move the cursor, set the title or change colours, are shown as `\xHH`.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}

@@ -1,6 +1,6 @@
-import { accessSync, closeSync, constants, openSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Argv, Options } from 'yargs';
 import { Network } from '../api/network.js';
 import { OptionError, parseHosts, parseLinger, parseMtu } from '../api/options.js';
@@ -179,6 +179,14 @@ async function watch(net: Network, logPath: string, title: string): Promise<void
 
 const QUIT_GRACE_MS = 5000;
 
+/**
+ * The program's log under --tui: in a fresh 0700 directory, so no name is predictable and
+ * nothing another user planted (a symlink to a root-only file) is followed.
+ */
+function programLogPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'faultnet-')), 'program.log');
+}
+
 function last(value: unknown): unknown {
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
@@ -232,8 +240,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
   preflight();
   // A faultnet killed with SIGKILL could not remove its socket; its pid is gone now.
   removeStaleControlSockets();
-  const logPath = args.tui ? join(tmpdir(), `faultnet-${process.pid}.log`) : undefined;
-  const log = logPath === undefined ? undefined : openSync(logPath, 'w');
+  const logPath = args.tui ? programLogPath() : undefined;
+  const log =
+    logPath === undefined
+      ? undefined
+      : openSync(
+          logPath,
+          constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+          0o600,
+        );
   const net = await Network.start(
     {
       ...options,
@@ -261,6 +276,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (log === undefined) await net.exited;
   await net.close();
   // The log is the program's output, kept for reading; an empty one would only accumulate.
-  if (logPath !== undefined && statSync(logPath).size === 0) rmSync(logPath, { force: true });
+  if (logPath !== undefined && statSync(logPath).size === 0)
+    rmSync(dirname(logPath), { recursive: true, force: true });
   return (await net.exited).code;
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { childPath, expected, PolicyError } from './errors.js';
 import { validatePolicy } from './schema.js';
 import type { Policy } from './types.js';
@@ -16,15 +16,75 @@ export function validatePolicies(root: unknown, path = 'policies'): Policy[] {
   return Object.entries(root).map(([name, input]) => validatePolicy(input, name, childPath(path, name)));
 }
 
+/** A policy file is a handful of policies: larger is a mistake (or `/dev/zero`). */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
+/** Policies nest a few levels (policy, direction, field, object); deeper input is refused before it is parsed. */
+export const MAX_POLICY_DEPTH = 32;
+
+/** The deepest nesting of `[` and `{` outside strings: JSON and YAML flow collections. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== '') {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || (c === "'" && !/\w/.test(text[i - 1] ?? ''))) quote = c;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return max;
+}
+
 /** Parses policy file text: JSON or YAML by extension, else by content (JSON when it starts with `{`). */
 export function parsePolicyText(text: string, source: string): unknown {
   const ext = extname(source).toLowerCase();
   const json = ext === '.json' || (ext !== '.yaml' && ext !== '.yml' && text.trimStart().startsWith('{'));
+  if (bracketDepth(text) > MAX_POLICY_DEPTH) {
+    throw new PolicyError(source, `nested deeper than ${MAX_POLICY_DEPTH} levels`);
+  }
   try {
-    return json ? JSON.parse(text) : parseYaml(text);
+    if (json) return JSON.parse(text);
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) throw doc.errors[0];
+    // A tag (`!!set`, `!!binary`, a custom one) would turn into something no policy field means.
+    visit(doc, {
+      Node(_key, node) {
+        if ('tag' in node && node.tag !== undefined)
+          throw new Error(`YAML tags are not allowed (${node.tag})`);
+      },
+    });
+    return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new PolicyError(source, `invalid ${json ? 'JSON' : 'YAML'}: ${reason}`);
+  }
+}
+
+/** A regular file's text, at most MAX_POLICY_FILE_BYTES; never blocks on a FIFO or a device. */
+function readPolicyFile(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new PolicyError(path, `cannot read policy file: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new PolicyError(path, 'a policy file must be a regular file');
+    if (stat.size > MAX_POLICY_FILE_BYTES) {
+      throw new PolicyError(path, `policy file is ${stat.size} bytes, more than ${MAX_POLICY_FILE_BYTES}`);
+    }
+    const buf = Buffer.alloc(MAX_POLICY_FILE_BYTES + 1);
+    let n = 0;
+    for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, n);
+    if (n > MAX_POLICY_FILE_BYTES)
+      throw new PolicyError(path, `policy file grew past ${MAX_POLICY_FILE_BYTES} bytes`);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -81,13 +141,7 @@ export class PolicyRegistry {
 
   /** Loads a JSON or YAML policy file, all or none; returns how many policies it registered. */
   loadFile(path: string): number {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new PolicyError(path, `cannot read policy file: ${(err as NodeJS.ErrnoException).code ?? err}`);
-    }
-    return this.registerAll(parsePolicyText(text, path));
+    return this.registerAll(parsePolicyText(readPolicyFile(path), path));
   }
 }
 

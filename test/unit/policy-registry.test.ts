@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,5 +128,41 @@ describe('default registry functions', () => {
     assert.deepEqual(listPolicies(), ['a']);
     clearPolicies();
     assert.deepEqual(listPolicies(), []);
+  });
+});
+
+describe('hostile policy files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultnet-policy-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const load = (path: string) => () => new PolicyRegistry().loadFile(path);
+
+  it('a FIFO, a device and a directory are refused at once, without reading', () => {
+    const fifo = join(dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    assert.throws(load(fifo), { message: `${fifo}: a policy file must be a regular file` });
+    assert.throws(load('/dev/zero'), { message: '/dev/zero: a policy file must be a regular file' });
+    assert.throws(load(dir), { message: `${dir}: a policy file must be a regular file` });
+  });
+
+  it('a file over 1 MiB is refused by its size', () => {
+    const big = join(dir, 'big.json');
+    writeFileSync(big, `{"p": {"description": "${'x'.repeat(2 * 1024 * 1024)}"}}`);
+    assert.throws(load(big), { message: /^.*big\.json: policy file is 2097\d+ bytes, more than 1048576$/ });
+  });
+
+  it('100,000-deep JSON or YAML is refused with its path, not a stack overflow', () => {
+    for (const ext of ['json', 'yaml']) {
+      const deep = join(dir, `deep.${ext}`);
+      writeFileSync(deep, `{"p": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+      assert.throws(load(deep), { message: `${deep}: nested deeper than 32 levels` });
+    }
+  });
+
+  it('a YAML tag is refused, not read as an empty policy', () => {
+    const tagged = join(dir, 'tagged.yaml');
+    writeFileSync(tagged, 'p: !!set {latency, loss}\n');
+    assert.throws(load(tagged), {
+      message: `${tagged}: invalid YAML: YAML tags are not allowed (tag:yaml.org,2002:set)`,
+    });
   });
 });

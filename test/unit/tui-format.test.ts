@@ -7,6 +7,7 @@ import {
   formatMs,
   formatPercent,
   formatUptime,
+  printable,
   sparkline,
 } from '../../tui/format.js';
 
@@ -39,4 +40,10 @@ test('a sparkline scales to its largest value and leaves zeros blank', () => {
   assert.equal(sparkline([0, 1, 2, 4, 8]), ' ▂▃▅█');
   assert.equal(sparkline([0, 0, 0]), '   ');
   assert.equal(sparkline([]), '');
+});
+
+test('printable: escape sequences from a DNS name are shown, not sent to the terminal', () => {
+  assert.equal(printable('evil\u001b]0;pwned\u0007.test'), 'evil\\x1b]0;pwned\\x07.test');
+  assert.equal(printable('red\u001b[31m\u009b.test'), 'red\\x1b[31m\\x9b.test');
+  assert.equal(printable('plain.example.com'), 'plain.example.com');
 });
