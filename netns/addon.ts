@@ -20,7 +20,8 @@ export interface NativeAddon {
   /** A thread that writes queued packets to `fd` in order; see tun.c. */
   startWriter(fd: number): WriterHandle;
   /** Copies one packet into the writer's queue (waits while it is full); ignored once stopped. */
-  writerPush(handle: WriterHandle, buf: Uint8Array, off: number, len: number): void;
+  /** False when the writer's ring was full and the packet was dropped. */
+  writerPush(handle: WriterHandle, buf: Uint8Array, off: number, len: number): boolean | undefined;
   /** Writes out what is queued and ends the thread. */
   stopWriter(handle: WriterHandle): void;
 }

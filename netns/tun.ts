@@ -46,9 +46,10 @@ export class Tun {
     if (this.reader) loadAddon().setReaderUnref(this.reader, true);
   }
 
-  /** Queues one packet (copied); never throws. */
-  write(buf: Uint8Array, off: number, len: number): void {
-    if (!this.closed) loadAddon().writerPush(this.writer, buf, off, len);
+  /** Queues one packet (copied); never throws, never waits. False when the writer's ring was full and it was dropped. */
+  write(buf: Uint8Array, off: number, len: number): boolean {
+    if (this.closed) return true;
+    return loadAddon().writerPush(this.writer, buf, off, len) !== false;
   }
 
   close(): void {

@@ -230,6 +230,7 @@ static napi_value start_reader(napi_env env, napi_callback_info info) {
     return NULL;
   }
   reader_t *r = calloc(1, sizeof *r);
+  if (r == NULL) return throw_errno(env, "calloc", ENOMEM);
   r->env = env;
   r->fd = fd;
   r->slab = slab;
@@ -295,14 +296,16 @@ static napi_value set_unref(napi_env env, napi_callback_info info) {
  * The TUN writer thread. A write to a TUN runs the namespace's receive path (and often wakes and
  * switches to the receiving program) inside the write() call: on the event loop thread that
  * stalled everything else. JS copies each packet into a ring; this thread writes them out in
- * order. A full ring makes the caller wait (backpressure, like a full device queue).
+ * order. A full ring drops the packet and says so (the caller counts it, as a full device queue
+ * would): the event loop never waits for the namespace.
  */
 typedef struct {
   pthread_t thread;
   pthread_mutex_t lock;
   pthread_cond_t not_empty;
-  pthread_cond_t not_full;
   uint8_t *ring;
+  /* The writer thread's copy of one packet, so the ring is unlocked while it writes. */
+  uint8_t *packet;
   size_t size;
   size_t head; /* next byte to write out */
   size_t tail; /* next byte to fill */
@@ -311,14 +314,14 @@ typedef struct {
   int stopping;
 } writer_t;
 
-#define WRITER_RING_BYTES (8u << 20)
+#define WRITER_RING_BYTES (16u << 20)
 #define RECORD_HEADER 4u
 
 static size_t record_size(size_t len) { return (RECORD_HEADER + len + 7u) & ~(size_t)7u; }
 
 static void *writer_main(void *arg) {
   writer_t *w = arg;
-  uint8_t *packet = malloc(65536 + 64);
+  uint8_t *packet = w->packet;
   pthread_mutex_lock(&w->lock);
   for (;;) {
     while (w->used == 0 && !w->stopping) pthread_cond_wait(&w->not_empty, &w->lock);
@@ -335,7 +338,6 @@ static void *writer_main(void *arg) {
     memcpy(packet, w->ring + w->head + RECORD_HEADER, len);
     w->head = (w->head + rec) % w->size;
     w->used -= rec;
-    pthread_cond_signal(&w->not_full);
     pthread_mutex_unlock(&w->lock);
     /* A failed write (the namespace going away, a packet the device refuses) drops that packet,
      * as a full device queue would. */
@@ -345,7 +347,6 @@ static void *writer_main(void *arg) {
     pthread_mutex_lock(&w->lock);
   }
   pthread_mutex_unlock(&w->lock);
-  free(packet);
   return NULL;
 }
 
@@ -360,6 +361,7 @@ static void finalize_writer(napi_env env, void *data, void *hint) {
   pthread_mutex_unlock(&w->lock);
   if (running) pthread_join(w->thread, NULL);
   free(w->ring);
+  free(w->packet);
   free(w);
 }
 
@@ -379,23 +381,33 @@ static napi_value start_writer(napi_env env, napi_callback_info info) {
   int32_t fd;
   napi_get_value_int32(env, argv[0], &fd);
   writer_t *w = calloc(1, sizeof *w);
+  if (w == NULL) return throw_errno(env, "calloc", ENOMEM);
   w->size = WRITER_RING_BYTES;
   w->ring = malloc(w->size);
+  w->packet = malloc(65536 + 64);
+  if (w->ring == NULL || w->packet == NULL) {
+    free(w->ring);
+    free(w->packet);
+    free(w);
+    return throw_errno(env, "malloc", ENOMEM);
+  }
   w->fd = fd;
   pthread_mutex_init(&w->lock, NULL);
   pthread_cond_init(&w->not_empty, NULL);
-  pthread_cond_init(&w->not_full, NULL);
-  if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+  int err = pthread_create(&w->thread, NULL, writer_main, w);
+  if (err != 0) {
     free(w->ring);
+    free(w->packet);
     free(w);
-    return throw_errno(env, "pthread_create", errno);
+    return throw_errno(env, "pthread_create", err);
   }
   napi_value handle;
   napi_create_external(env, w, finalize_writer, NULL, &handle);
   return handle;
 }
 
-/* writerPush(handle, buffer, offset, length): queues one packet; ignored once stopped. */
+/* writerPush(handle, buffer, offset, length): queues one packet (ignored once stopped); returns
+ * false when the ring is full and the packet was dropped. */
 static napi_value writer_push(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -415,12 +427,14 @@ static napi_value writer_push(napi_env env, napi_callback_info info) {
   napi_get_value_int32(env, argv[3], &len);
   if (off < 0 || len <= 0 || (size_t)off + (size_t)len > blen || len > 65536) return NULL;
   size_t rec = record_size((size_t)len);
+  int queued = 1;
   pthread_mutex_lock(&w->lock);
-  for (;;) {
-    if (w->stopping) break;
+  if (!w->stopping) {
     size_t tail_room = w->size - w->tail;
     size_t need = rec <= tail_room ? rec : tail_room + rec;
-    if (w->used + need <= w->size) {
+    if (w->used + need > w->size) {
+      queued = 0;
+    } else {
       if (rec > tail_room) {
         /* Pad to the end so the record starts at 0 and never wraps; records are 8-byte
          * aligned, so the padding always has room for its zero header. */
@@ -435,12 +449,12 @@ static napi_value writer_push(napi_env env, napi_callback_info info) {
       w->tail = (w->tail + rec) % w->size;
       w->used += rec;
       pthread_cond_signal(&w->not_empty);
-      break;
     }
-    pthread_cond_wait(&w->not_full, &w->lock);
   }
   pthread_mutex_unlock(&w->lock);
-  return NULL;
+  napi_value result;
+  napi_get_boolean(env, queued, &result);
+  return result;
 }
 
 /* stopWriter(handle): writes out what is queued, then ends the thread. */
@@ -454,7 +468,6 @@ static napi_value stop_writer(napi_env env, napi_callback_info info) {
   int running = !w->stopping;
   w->stopping = 1;
   pthread_cond_broadcast(&w->not_empty);
-  pthread_cond_broadcast(&w->not_full);
   pthread_mutex_unlock(&w->lock);
   if (running) pthread_join(w->thread, NULL);
   return NULL;

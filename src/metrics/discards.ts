@@ -11,6 +11,8 @@ export const DISCARD_CAUSES = [
   'noRoute',
   /** Dropped by the kernel in tun0's own transmit queue before faultnet read it (tun0 tx_dropped). */
   'tunQueue',
+  /** Toward the namespace while faultnet's 16 MiB writer ring was full: the namespace's receive path fell behind. */
+  'tunRing',
   /** Written to tun0 but refused or dropped by the namespace's receive path (tun0 rx_dropped). */
   'tunWrite',
   /** Fragments of a datagram discarded whole because two of its fragments overlap (RFC 5722). */

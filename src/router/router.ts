@@ -15,7 +15,8 @@ import type { Direction } from '../policy/types.js';
 import { type Flow, FlowTable } from './flows.js';
 
 export interface PacketWriter {
-  write(buf: Uint8Array, off: number, len: number): void;
+  /** False when the packet could not be queued toward the namespace (counted as `tunRing`). */
+  write(buf: Uint8Array, off: number, len: number): boolean | void;
 }
 
 export interface RouterAddresses {
@@ -309,7 +310,7 @@ export class Router {
   /** Called by the pipeline for every packet it lets through. */
   release(direction: Direction, data: Uint8Array, flowId: number, now: number): void {
     if (direction === 'downlink') {
-      this.out.write(data, 0, data.length);
+      if (this.out.write(data, 0, data.length) === false) this.discards.add('tunRing');
       return;
     }
     const known = this.flowsById.get(flowId);

@@ -47,7 +47,11 @@ test('100k random, mutated and truncated packets through the router: nothing thr
   let router: Router | undefined;
   const tcp = new TcpEndpoint({ mtu: 1500 }, (packet, len) => router!.tcpOutput(packet, len));
   router = new Router(
-    { write: (_b, _o, len) => written.push(len) },
+    {
+      write: (_b, _o, len) => {
+        written.push(len);
+      },
+    },
     1500,
     ADDRESSES,
     udp,
