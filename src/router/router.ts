@@ -16,7 +16,7 @@ import { type Flow, FlowTable } from './flows.js';
 
 export interface PacketWriter {
   /** False when the packet could not be queued toward the namespace (counted as `tunRing`). */
-  write(buf: Uint8Array, off: number, len: number): boolean | void;
+  write(buf: Uint8Array, off: number, len: number): boolean;
 }
 
 export interface RouterAddresses {

@@ -50,6 +50,7 @@ test('100k random, mutated and truncated packets through the router: nothing thr
     {
       write: (_b, _o, len) => {
         written.push(len);
+        return true;
       },
     },
     1500,
