@@ -27,8 +27,9 @@ export class ReceiveBuffer {
   private readonly oooLeft: Uint32Array;
   private readonly oooRight: Uint32Array;
   oooCount = 0;
-  /** Index of the range that took the latest out-of-order segment (-1 when none). */
-  private latest = -1;
+  /** When each range last took a segment (a counter): SACK blocks go most recent first. */
+  private readonly oooTouched: Float64Array;
+  private stamp = 0;
 
   /**
    * @param limit bytes the window may cover (the advertised maximum)
@@ -42,13 +43,13 @@ export class ReceiveBuffer {
   ) {
     this.oooLeft = new Uint32Array(maxRanges);
     this.oooRight = new Uint32Array(maxRanges);
+    this.oooTouched = new Float64Array(maxRanges);
   }
 
   init(seq: number): void {
     this.readSeq = seq >>> 0;
     this.nxt = seq >>> 0;
     this.oooCount = 0;
-    this.latest = -1;
   }
 
   /** In-order bytes waiting for the application. */
@@ -95,7 +96,7 @@ export class ReceiveBuffer {
     let i = 0;
     while (i < count && seqLt(this.oooRight[i]!, seq)) i++;
     if (i < count && seqLe(this.oooLeft[i]!, seq) && seqGe(this.oooRight[i]!, end)) {
-      this.latest = i;
+      this.oooTouched[i] = ++this.stamp;
       return InsertResult.DUPLICATE;
     }
     let j = i;
@@ -106,6 +107,7 @@ export class ReceiveBuffer {
     if (j === i) {
       this.oooLeft.copyWithin(i + 1, i, count);
       this.oooRight.copyWithin(i + 1, i, count);
+      this.oooTouched.copyWithin(i + 1, i, count);
       this.oooLeft[i] = seq;
       this.oooRight[i] = end;
       this.oooCount = count + 1;
@@ -114,35 +116,36 @@ export class ReceiveBuffer {
       this.oooRight[i] = seqMax(this.oooRight[j - 1]!, end);
       if (j - i > 1) this.removeRanges(i + 1, j - i - 1);
     }
-    this.latest = i;
+    this.oooTouched[i] = ++this.stamp;
     return InsertResult.OUT_OF_ORDER;
   }
 
   private removeRanges(at: number, n: number): void {
     this.oooLeft.copyWithin(at, at + n, this.oooCount);
     this.oooRight.copyWithin(at, at + n, this.oooCount);
+    this.oooTouched.copyWithin(at, at + n, this.oooCount);
     this.oooCount -= n;
-    if (this.latest >= at + n) this.latest -= n;
-    else if (this.latest >= at) this.latest = -1;
   }
 
   /**
-   * Writes up to `max` SACK blocks into `out` from index `from`: the range holding the latest
-   * out-of-order segment first (RFC 2018), then the others from the highest down. Returns the
-   * number written.
+   * Writes up to `max` SACK blocks into `out` from index `from`, most recently received first
+   * (RFC 2018 section 4: the block of the latest segment, then the ones reported before it, so
+   * that every range is repeated while it stays recent). Returns the number written.
    */
   sackBlocks(out: TcpSackBlock[], from: number, max: number): number {
     let n = 0;
-    const latest = this.latest;
-    if (latest >= 0 && n < max) {
-      out[from + n]!.left = this.oooLeft[latest]!;
-      out[from + n]!.right = this.oooRight[latest]!;
-      n++;
-    }
-    for (let i = this.oooCount - 1; i >= 0 && n < max; i--) {
-      if (i === latest) continue;
-      out[from + n]!.left = this.oooLeft[i]!;
-      out[from + n]!.right = this.oooRight[i]!;
+    let below = Number.POSITIVE_INFINITY;
+    // Few ranges and at most four blocks: repeated selection beats sorting.
+    while (n < max) {
+      let best = -1;
+      for (let i = 0; i < this.oooCount; i++) {
+        const t = this.oooTouched[i]!;
+        if (t < below && (best < 0 || t > this.oooTouched[best]!)) best = i;
+      }
+      if (best < 0) break;
+      below = this.oooTouched[best]!;
+      out[from + n]!.left = this.oooLeft[best]!;
+      out[from + n]!.right = this.oooRight[best]!;
       n++;
     }
     return n;
@@ -160,6 +163,5 @@ export class ReceiveBuffer {
   release(): void {
     this.ring.release();
     this.oooCount = 0;
-    this.latest = -1;
   }
 }
