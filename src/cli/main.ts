@@ -80,16 +80,27 @@ async function main(argv: string[]): Promise<void> {
       'tui',
       'show the live TUI of a running network: faultnet tui --attach SOCKET',
       (y) =>
-        y.option('attach', {
-          type: 'string',
-          demandOption: true,
-          describe: 'control socket of the network (faultnet run prints none; see $FAULTNET_CONTROL)',
-        }),
+        y
+          .option('attach', {
+            type: 'string',
+            demandOption: true,
+            describe: 'control socket of the network (faultnet run prints none; see $FAULTNET_CONTROL)',
+          })
+          .option('log', { type: 'string', describe: "where the program's output goes, shown on screen" })
+          .option('title', { type: 'string', describe: 'the title line (default faultnet)' }),
       async (args) => {
         if (!(process.stdout.isTTY && process.stdin.isTTY)) {
           throw new OptionError('tui: needs an interactive terminal (stdin and stdout must be TTYs)');
         }
-        await launchTui({ socketPath: args.attach });
+        // SIGTERM (faultnet run ending its TUI when the program exits) quits as `q` does.
+        const ended = new AbortController();
+        process.once('SIGTERM', () => ended.abort());
+        await launchTui({
+          socketPath: args.attach,
+          logPath: args.log,
+          title: args.title,
+          signal: ended.signal,
+        });
       },
     )
     .command(

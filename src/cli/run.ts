@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,7 +11,6 @@ import { removeStaleControlSockets } from '../control/stale.js';
 import { POLICY_FLAGS, policyFromFlags } from '../policy/flags.js';
 import { PolicyRegistry } from '../policy/registry.js';
 import { parseDuration, parseInteger } from '../policy/values.js';
-import { launchTui } from './tui-launcher.js';
 
 export function runOptions(y: Argv) {
   return y
@@ -166,12 +166,26 @@ export function preflight(): void {
   }
 }
 
-/** The TUI over the network's own control socket, until the user quits or the program exits. */
+/**
+ * The TUI over the network's own control socket, until the user quits or the program exits. It
+ * runs in a child process (`faultnet tui --attach`), so that drawing frames never shares an event
+ * loop with the packets: in-process, a 160x50 TUI turned a 40 ms round trip's p99 into 208 ms.
+ */
 async function watch(net: Network, logPath: string, title: string): Promise<void> {
-  const programExited = new AbortController();
-  void net.exited.then(() => programExited.abort());
-  await launchTui({ socketPath: net.controlPath!, logPath, title, signal: programExited.signal });
-  if (programExited.signal.aborted) return;
+  let programExited = false;
+  const tui = spawn(
+    process.execPath,
+    [process.argv[1]!, 'tui', '--attach', net.controlPath!, '--log', logPath, '--title', title],
+    { stdio: 'inherit' },
+  );
+  const tuiExited = new Promise<void>((resolve) => tui.once('exit', () => resolve()));
+  void net.exited.then(() => {
+    programExited = true;
+    // The TUI ends cleanly on SIGTERM (restoring the terminal), as if the user quit.
+    tui.kill('SIGTERM');
+  });
+  await tuiExited;
+  if (programExited) return;
   // q: the program gets SIGTERM as under `faultnet run`; one that ignores it is killed by close().
   net.signal('SIGTERM');
   await Promise.race([net.exited, new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS).unref())]);
