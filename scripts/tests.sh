@@ -4,7 +4,12 @@
 # namespaces and measure timing, so they must not compete for the two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f netns/native/build/Release/faultnet_native.node ] && [ -d dist ] || bash scripts/build.sh
+if [ -f netns/native/build/Release/faultnet_native.node ] && [ -d dist ]; then
+  # Compile first, every time: a test must never run a stale dist/.
+  npx tsc -p tsconfig.json
+else
+  bash scripts/build.sh
+fi
 list() { find "dist/test/$1" -name '*.test.js' 2>/dev/null | sort; }
 mapfile -t fast < <(list unit; list sim)
 mapfile -t integ < <(list integration; list hostile; list stress)
