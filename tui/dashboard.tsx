@@ -10,7 +10,7 @@ import { RulesPanel } from './rules-panel.js';
 import { Line, Section } from './section.js';
 import type { StatsState } from './stats-state.js';
 import { KeyHints, StatusLine } from './status-line.js';
-import { DiscardsLine, DnsLine, TrafficPanel } from './traffic-panel.js';
+import { DnsLine, InstrumentLine, TrafficPanel } from './traffic-panel.js';
 import type { Status } from './use-controls.js';
 
 export interface DashboardProps {
@@ -40,7 +40,7 @@ export function Dashboard(props: DashboardProps) {
         <TrafficPanel stats={withSnapshot} sparkWidth={layout.sparkWidth} />
         {layout.wide ? <Section title="dns" width={layout.width} /> : null}
         <DnsLine snapshot={snapshot} />
-        <DiscardsLine snapshot={snapshot} />
+        <InstrumentLine snapshot={snapshot} />
       </Box>
     );
     const policies = (

@@ -5,7 +5,7 @@ import {
   type StatsSnapshot,
   totalDiscards,
 } from '../src/metrics/index.js';
-import { formatBytes, formatCount, sparkline } from './format.js';
+import { formatBytes, formatCount, formatMs, sparkline } from './format.js';
 import { Line } from './section.js';
 import { bucketMeans, type DirectionRate, type StatsState, totalDrops } from './stats-state.js';
 import { useTheme } from './theme.js';
@@ -73,12 +73,16 @@ export function DnsLine({ snapshot }: { snapshot: StatsSnapshot }) {
   );
 }
 
-/** What faultnet discarded that no policy asked for, by cause: the instrument's own losses. */
-export function DiscardsLine({ snapshot }: { snapshot: StatsSnapshot }) {
+/**
+ * The instrument's own effect: what faultnet discarded that no policy asked for, by cause, and
+ * how late its timers released held packets (p99 per direction).
+ */
+export function InstrumentLine({ snapshot }: { snapshot: StatsSnapshot }) {
   const theme = useTheme();
+  const late = (d: DirectionStats) => (d.lateness.count === 0 ? '-' : formatMs(d.lateness.p99Ms));
   return (
     <Line color={totalDiscards(snapshot.discards) > 0 ? theme.bad : undefined}>
-      {`discarded, no policy: ${formatDiscards(snapshot.discards)}`}
+      {`discarded, no policy: ${formatDiscards(snapshot.discards)} · late p99 ↑${late(snapshot.uplink)} ↓${late(snapshot.downlink)}`}
     </Line>
   );
 }

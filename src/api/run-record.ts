@@ -117,6 +117,7 @@ const directionFields = {
   reordered: int,
   duplicated: int,
   addedDelay: delaySummary,
+  lateness: delaySummary,
 };
 const direction = object(directionFields);
 const ruleDirection = object({

@@ -150,6 +150,10 @@ export class FaultEngine {
       const entry = this.heap.peek();
       if (entry === undefined || entry.time > now) return;
       this.heap.remove(entry);
+      // How late the timer let it go: the machine's share of its delay, not the policy's.
+      const late = now - entry.time;
+      this.counters[entry.direction].lateness.record(late);
+      entry.counters?.lateness.record(late);
       const lane = entry.lane!;
       if (entry.reorderHeld) {
         lane.held.splice(lane.held.indexOf(entry), 1);

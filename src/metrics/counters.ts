@@ -30,6 +30,8 @@ export class DirectionCounters {
   reordered = 0;
   duplicated = 0;
   readonly addedDelay = new DelayHistogram();
+  /** How much later than scheduled held packets were released (timer and event-loop delay). */
+  readonly lateness = new DelayHistogram();
 
   drop(cause: DropCause): void {
     if (cause === 'loss') this.dropLoss++;
@@ -43,6 +45,7 @@ export class DirectionCounters {
     this.dropLoss = this.dropBurst = this.dropGilbert = this.dropQueueFull = 0;
     this.delayed = this.reordered = this.duplicated = 0;
     this.addedDelay.reset();
+    this.lateness.reset();
   }
 
   get drops(): number {
@@ -65,6 +68,7 @@ export class DirectionCounters {
       reordered: this.reordered,
       duplicated: this.duplicated,
       addedDelay: summarise(this.addedDelay),
+      lateness: summarise(this.lateness),
     };
   }
 }

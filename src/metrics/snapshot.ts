@@ -72,6 +72,11 @@ export interface DirectionStats {
   duplicated: number;
   /** Measured delay between entering and leaving the pipeline, over packets of flows that matched a rule. */
   addedDelay: DelaySummary;
+  /**
+   * Release time minus scheduled release time of every held packet: faultnet's own lateness,
+   * part of `addedDelay` that no policy asked for. Large values mean the machine cannot keep up.
+   */
+  lateness: DelaySummary;
 }
 
 export interface DropStats {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
+import type { RunRecord } from '../../src/api/run-record.js';
 import { ZoneServer } from './dns-zone.js';
 import {
   clientScript,
@@ -16,13 +17,21 @@ import {
 
 const PING200 = ['ping', '-c', '200', '-i', '0.005', '-W', '2', '10.0.2.2'];
 
-test('--latency 50ms raises the ping RTT to 10.0.2.2 by 100 ± 3 ms (p50 of 200)', async () => {
+test('--latency 50ms raises the ping RTT to 10.0.2.2 by 100 ± 3 ms (p50 of 200); timer lateness is measured', async (t) => {
+  const json = join(tmpdir(), `faultnet-latency-${process.pid}.json`);
+  t.after(() => rmSync(json, { force: true }));
   const base = await faultnet(['run', '--', ...PING200]);
-  const slow = await faultnet(['run', '--latency', '50ms', '--', ...PING200]);
+  const slow = await faultnet(['run', '--latency', '50ms', '--run-json', json, '--', ...PING200]);
   assert.equal(base.code, 0, base.stderr);
   assert.equal(slow.code, 0, slow.stderr);
   const added = pingMedian(slow.stdout) - pingMedian(base.stdout);
   assert.ok(Math.abs(added - 100) <= 3, `added ${added.toFixed(2)} ms`);
+  const { uplink, downlink } = (JSON.parse(readFileSync(json, 'utf8')) as RunRecord).stats;
+  for (const d of [uplink, downlink]) {
+    assert.ok(d.lateness.count >= 200, `${d.lateness.count} held packets measured`);
+    t.diagnostic(`lateness p50 ${d.lateness.p50Ms.toFixed(3)} ms, p99 ${d.lateness.p99Ms.toFixed(3)} ms`);
+    assert.ok(d.lateness.p99Ms < 3, `lateness p99 ${d.lateness.p99Ms} ms`);
+  }
 });
 
 test('--uplink-latency 40ms delays only the uplink (one-way timestamps)', async () => {

@@ -58,6 +58,7 @@ function direction(n: number): DirectionStats {
     reordered: 3 * n,
     duplicated: 2 * n,
     addedDelay: { count: 900 * n, meanMs: 50.1, p50Ms: 50.2, p95Ms: 58.9, p99Ms: 59.9, maxMs: 61 },
+    lateness: { count: 900 * n, meanMs: 0.2, p50Ms: 0.1, p95Ms: 0.4, p99Ms: 1.2, maxMs: 3 },
   };
 }
 

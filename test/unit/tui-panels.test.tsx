@@ -10,7 +10,7 @@ import { PoliciesPanel } from '../../tui/policies-panel.js';
 import { RulesPanel } from '../../tui/rules-panel.js';
 import { EMPTY_STATS, nextStats } from '../../tui/stats-state.js';
 import { StatusLine } from '../../tui/status-line.js';
-import { DiscardsLine, DnsLine, TrafficPanel } from '../../tui/traffic-panel.js';
+import { DnsLine, InstrumentLine, TrafficPanel } from '../../tui/traffic-panel.js';
 import { fixturePolicies, frameLines, renderSized, SNAP_A, SNAP_B } from './tui-fixtures.js';
 
 afterEach(cleanup);
@@ -50,9 +50,15 @@ test('dns: queries and faults by kind', () => {
 });
 
 test('discards: by cause, none when nothing was discarded', () => {
-  assert.equal(render(<DiscardsLine snapshot={SNAP_B} />).lastFrame(), 'discarded, no policy: malformed 4');
+  assert.equal(
+    render(<InstrumentLine snapshot={SNAP_B} />).lastFrame(),
+    'discarded, no policy: malformed 4 · late p99 ↑1.20ms ↓1.20ms',
+  );
   const clean = { ...SNAP_B, discards: { ...SNAP_B.discards, malformed: 0 } };
-  assert.equal(render(<DiscardsLine snapshot={clean} />).lastFrame(), 'discarded, no policy: none');
+  assert.equal(
+    render(<InstrumentLine snapshot={clean} />).lastFrame(),
+    'discarded, no policy: none · late p99 ↑1.20ms ↓1.20ms',
+  );
 });
 
 test('flows: counts by transport, top flows with addresses, ports, hostname and rule', () => {
@@ -171,7 +177,7 @@ test('80x24: every panel in one column, within the terminal, status and keys at 
   assert.match(lines[0]!, /^faultnet · RUNNING/);
   assert.match(lines[1]!, /^↑ uplink {4}1\.00k pkt\/s {3}1\.00MB\/s/);
   assert.match(lines[5]!, /^dns 120 queries/);
-  assert.equal(lines[6], 'discarded, no policy: malformed 4');
+  assert.equal(lines[6], 'discarded, no policy: malformed 4 · late p99 ↑1.20ms ↓1.20ms');
   assert.match(lines[7]!, /^── flows: tcp 3 · udp 1/);
   assert.match(lines[8]!, /api\.example\.com/);
   const rules = lines.findIndex((l) => l.startsWith('── rules'));
