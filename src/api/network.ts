@@ -1,5 +1,5 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Namespace } from '../../netns/namespace.js';
 import type { TcpConfig } from '../../stack/tcp/config.js';
@@ -41,6 +41,7 @@ import {
   parseMtu,
   type ResourceLimits,
 } from './options.js';
+import { writeOutputFile } from './output-file.js';
 import { policiesInForce } from './policy-overlay.js';
 import type { PolicySource, RunRecord } from './run-record.js';
 import {
@@ -753,7 +754,7 @@ export class Network implements ControlTarget, ScopeTarget {
       this.namespace.linkStats.close();
       this.dns.close();
       this.udp.close();
-      if (record !== undefined) writeFileSync(runJson!, `${JSON.stringify(record, null, 2)}\n`);
+      if (record !== undefined) writeOutputFile(runJson!, `${JSON.stringify(record, null, 2)}\n`);
     })();
     return this.closing;
   }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../api/output-file.js';
 import type { PhaseResult } from './phase-result.js';
 import type { Workload } from './session.js';
 
@@ -17,5 +17,5 @@ export interface ComparisonRecord {
 }
 
 export function writeRecord(path: string, record: Omit<ComparisonRecord, 'version'>): void {
-  writeFileSync(path, `${JSON.stringify({ version: 1, ...record }, null, 2)}\n`);
+  writeOutputFile(path, `${JSON.stringify({ version: 1, ...record }, null, 2)}\n`);
 }

@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { OptionError } from '../api/options.js';
+import { writeOutputFile } from '../api/output-file.js';
 import { type RunRecord, validateRunRecord } from '../api/run-record.js';
 import { renderReport } from '../report/html.js';
 
@@ -35,5 +36,5 @@ export function reportCommand(args: ReportArgs): void {
       `--input: not a faultnet run record: ${problems[0]} (${problems.length} problem(s))`,
     );
   }
-  writeFileSync(args.output, renderReport(record as RunRecord, { maxEvents }));
+  writeOutputFile(args.output, renderReport(record as RunRecord, { maxEvents }));
 }
