@@ -2,6 +2,9 @@ import { networkInterfaces } from 'node:os';
 import { parseIpv4Address, parseIpv6Address } from '../../stack/wire/address.js';
 import { canonicalAddress } from '../dns/address.js';
 
+/** Addresses remembered per family before the memory starts again. */
+const MAX_DECIDED = 4096;
+
 export interface HostAccessOptions {
   /** The gateway addresses reach the host's loopback (else they reach nothing). */
   hostLoopback: boolean;
@@ -23,6 +26,8 @@ export interface HostAccessOptions {
 export class HostAccess {
   private readonly ownAddresses: ReadonlySet<string>;
   private readonly bytes = new Uint8Array(16);
+  /** Decisions by address, per family: UDP asks for every datagram, and parsing is not free. */
+  private readonly decided: [Map<string, string | null>, Map<string, string | null>] = [new Map(), new Map()];
 
   constructor(private readonly opts: HostAccessOptions) {
     const own = new Set<string>();
@@ -37,6 +42,16 @@ export class HostAccess {
 
   /** The address to dial on the host for `address` (canonical text), or null to refuse it. */
   resolve(address: string, family: 4 | 6): string | null {
+    const decided = this.decided[family === 4 ? 0 : 1];
+    const known = decided.get(address);
+    if (known !== undefined) return known;
+    if (decided.size >= MAX_DECIDED) decided.clear();
+    const target = this.decide(address, family);
+    decided.set(address, target);
+    return target;
+  }
+
+  private decide(address: string, family: 4 | 6): string | null {
     const o = this.opts;
     if (address === (family === 4 ? o.gateway4 : o.gateway6)) {
       return o.hostLoopback ? (family === 4 ? '127.0.0.1' : '::1') : null;

@@ -72,6 +72,9 @@ export interface UdpEgressOptions {
   maxUdp: number;
 }
 
+/** An endpoint idle this long may be closed early when the socket limit needs room. */
+const EVICT_IDLE_MS = 1000;
+
 /** Relays the namespace's UDP flows through host datagram sockets. */
 export class UdpEgress {
   private readonly endpoints = new Map<string, UdpEndpoint>();
@@ -98,11 +101,25 @@ export class UdpEgress {
     const key = `${localAddress}|${localPort}`;
     let ep = this.endpoints.get(key);
     if (!ep || ep.closed) {
-      if (!ep && this.endpoints.size >= this.opts.maxUdp) return null;
+      if (!ep && this.endpoints.size >= this.opts.maxUdp && !this.evictIdle(now)) return null;
       ep = new UdpEndpoint(key, family, localAddress, localBytes.slice(), localPort, this, now);
       this.endpoints.set(key, ep);
     }
     return ep;
+  }
+
+  /**
+   * At the socket limit, the least recently active endpoint makes room if it has been idle for
+   * EVICT_IDLE_MS, as a NAT table recycles its oldest mapping: a client that opens a socket per
+   * query would otherwise be refused until the idle timeout. False if every endpoint is busy.
+   */
+  private evictIdle(now: number): boolean {
+    let oldest: UdpEndpoint | undefined;
+    for (const ep of this.endpoints.values()) if (!oldest || ep.lastActive < oldest.lastActive) oldest = ep;
+    if (!oldest || now - oldest.lastActive < EVICT_IDLE_MS) return false;
+    oldest.close();
+    this.endpoints.delete(oldest.key);
+    return true;
   }
 
   toHost(address: string, family: 4 | 6): string | null {

@@ -46,6 +46,9 @@ export interface RouterLimits {
 }
 
 export const DEFAULT_MAX_FLOWS = 65_536;
+/** At the flow limit, flows idle this long are expired early, at most once per PRESSURE_SWEEP_MS. */
+const PRESSURE_IDLE_MS = 5_000;
+const PRESSURE_SWEEP_MS = 1_000;
 
 /** What the router answered itself; what it discarded is in `FaultCounters.discards`. */
 export interface RouterCounters {
@@ -103,6 +106,7 @@ export class Router {
   private readonly reassembler: Reassembler;
   private readonly fragmentFlows = new Map<string, Flow>();
   private readonly maxFlows: number;
+  private lastPressureSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly out: PacketWriter,
@@ -277,6 +281,12 @@ export class Router {
     remotePort: number,
     now: number,
   ): Flow | null {
+    if (this.flows.count >= this.maxFlows && now - this.lastPressureSweep >= PRESSURE_SWEEP_MS) {
+      // Full: flows idle for a while go early, as a NAT table under pressure shortens its
+      // timeouts, so that a client opening a flow per request is not refused for a minute.
+      this.lastPressureSweep = now;
+      this.expire(now, PRESSURE_IDLE_MS);
+    }
     if (this.flows.count >= this.maxFlows) {
       const n = info.addressLength;
       const hash = FlowTable.hash(info.protocol, buf, localOff, remoteOff, n, localPort, remotePort);
