@@ -74,15 +74,16 @@ export function DnsLine({ snapshot }: { snapshot: StatsSnapshot }) {
 }
 
 /**
- * The instrument's own effect: what faultnet discarded that no policy asked for, by cause, and
- * how late its timers released held packets (p99 per direction).
+ * The instrument's own effect: what faultnet discarded that no policy asked for, by cause, how
+ * late its timers released held packets (p99 per direction), and what its own TCP sent again.
  */
 export function InstrumentLine({ snapshot }: { snapshot: StatsSnapshot }) {
   const theme = useTheme();
   const late = (d: DirectionStats) => (d.lateness.count === 0 ? '-' : formatMs(d.lateness.p99Ms));
+  const tcp = snapshot.tcp;
   return (
     <Line color={totalDiscards(snapshot.discards) > 0 ? theme.bad : undefined}>
-      {`discarded, no policy: ${formatDiscards(snapshot.discards)} · late p99 ↑${late(snapshot.uplink)} ↓${late(snapshot.downlink)}`}
+      {`discarded, no policy: ${formatDiscards(snapshot.discards)} · late p99 ↑${late(snapshot.uplink)} ↓${late(snapshot.downlink)} · tcp resent ${formatCount(tcp.retransmittedSegments)}, rto ${formatCount(tcp.rtos)}, tlp ${formatCount(tcp.tailLossProbes)}`}
     </Line>
   );
 }

@@ -13,6 +13,7 @@ import { TcpEgress } from '../egress/tcp.js';
 import { UdpEgress } from '../egress/udp.js';
 import { FaultCounters } from '../metrics/counters.js';
 import type { StatsSnapshot } from '../metrics/snapshot.js';
+import { tcpPeerStats } from '../metrics/tcp-peer.js';
 import { childPath } from '../policy/errors.js';
 import { defaultRegistry, PolicyRegistry } from '../policy/registry.js';
 import { compileRuleSet, type RuleSet } from '../policy/resolve.js';
@@ -609,6 +610,7 @@ export class Network implements ControlTarget, ScopeTarget {
 
   resetCounters(): void {
     this.counters.reset();
+    this.router.tcp.resetCounters();
     for (const flow of this.router.flows.all()) {
       flow.packetsUp = flow.bytesUp = flow.packetsDown = flow.bytesDown = 0;
     }
@@ -640,6 +642,7 @@ export class Network implements ControlTarget, ScopeTarget {
         tcp: flows.filter((f) => f.protocol === 'tcp').length,
         udp: flows.filter((f) => f.protocol === 'udp').length,
       },
+      tcp: tcpPeerStats(this.router.tcp),
       topFlows: top.map((f) => ({
         proto: f.protocol,
         src: f.localAddress,

@@ -124,36 +124,51 @@ const ruleDirection = object({
   ...directionFields,
   configured: object({ latencyMs: num, jitterMs: num, distribution: str }),
 });
-const stats = object({
-  version: one,
-  uptimeMs: num,
-  paused: bool,
-  policies: list(str),
-  seed: nullable(int),
-  flows: object({ tcp: int, udp: int }),
-  topFlows: list(
-    object(
-      { proto: str, src: str, dst: str, srcPort: int, dstPort: int, bytesUp: int, bytesDown: int },
-      { hostname: str, rule: str },
+const stats = object(
+  {
+    version: one,
+    uptimeMs: num,
+    paused: bool,
+    policies: list(str),
+    seed: nullable(int),
+    flows: object({ tcp: int, udp: int }),
+    topFlows: list(
+      object(
+        { proto: str, src: str, dst: str, srcPort: int, dstPort: int, bytesUp: int, bytesDown: int },
+        { hostname: str, rule: str },
+      ),
     ),
-  ),
-  uplink: direction,
-  downlink: direction,
-  rules: list(
-    object({
-      key: str,
-      policy: str,
-      ruleIndex: nullable(int),
-      target: nullable(str),
-      active: bool,
-      uplink: ruleDirection,
-      downlink: ruleDirection,
-      dns: dnsStats,
+    uplink: direction,
+    downlink: direction,
+    rules: list(
+      object({
+        key: str,
+        policy: str,
+        ruleIndex: nullable(int),
+        target: nullable(str),
+        active: bool,
+        uplink: ruleDirection,
+        downlink: ruleDirection,
+        dns: dnsStats,
+      }),
+    ),
+    dns: dnsStats,
+    discards: object(Object.fromEntries(DISCARD_CAUSES.map((cause) => [cause, int]))),
+  },
+  // Optional: records written before the TCP peer's counters existed stay valid.
+  {
+    tcp: object({
+      connections: int,
+      retransmittedSegments: int,
+      rtos: int,
+      spuriousRtos: int,
+      tailLossProbes: int,
+      fastRecoveries: int,
+      dsacksReceived: int,
+      stalledMs: int,
     }),
-  ),
-  dns: dnsStats,
-  discards: object(Object.fromEntries(DISCARD_CAUSES.map((cause) => [cause, int]))),
-});
+  },
+);
 const record = object({
   format: oneOf('faultnet-run'),
   version: one,

@@ -3,6 +3,7 @@
  * socket named by its argument, runs each phase it is sent with its own workers, and answers with
  * that phase's report (see protocol.ts). It exits when the socket closes.
  */
+import { writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { LineSplitter } from '../control/lines.js';
 import { failureReason, OperationRunner } from './operations.js';
@@ -50,7 +51,21 @@ async function runPhase(req: PhaseRequest): Promise<PhaseReport> {
   return { type: 'report', name: req.name, elapsedMs: end - begin, latenciesMs, errors, bytes, byKind };
 }
 
+/**
+ * The TCP echo operation closes first, so each leaves a TIME_WAIT socket in this namespace's kernel
+ * for 60 s: past about 470 connections a second to one server the 28,232 ephemeral ports run out
+ * and connect() fails with EADDRNOTAVAIL, a limit of the load generator, not of the network under
+ * test. tcp_tw_reuse=1 lets connect() take such ports again (our stack sends timestamps, which
+ * reuse needs). The sysctl is this namespace's own; if it cannot be set, the agent runs without.
+ */
+function reuseTimeWaitPorts(): void {
+  try {
+    writeFileSync('/proc/sys/net/ipv4/tcp_tw_reuse', '1');
+  } catch {}
+}
+
 function main(socketPath: string): void {
+  reuseTimeWaitPorts();
   const socket = createConnection(socketPath);
   const lines = new LineSplitter(1 << 20);
   const send = (message: AgentMessage) => socket.write(`${JSON.stringify(message)}\n`);

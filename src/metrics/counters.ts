@@ -141,6 +141,16 @@ function noRouterStats(): RouterStats {
     seed: null,
     flows: { tcp: 0, udp: 0 },
     topFlows: [],
+    tcp: {
+      connections: 0,
+      retransmittedSegments: 0,
+      rtos: 0,
+      spuriousRtos: 0,
+      tailLossProbes: 0,
+      fastRecoveries: 0,
+      dsacksReceived: 0,
+      stalledMs: 0,
+    },
   };
 }
 

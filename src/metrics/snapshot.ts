@@ -20,6 +20,8 @@ export interface StatsSnapshot {
   flows: { tcp: number; udp: number };
   /** The busiest flows by bytes, busiest first. */
   topFlows: FlowStats[];
+  /** What faultnet's own TCP did as the other end of the program's connections. */
+  tcp: TcpPeerStats;
   /** Packets leaving the namespace, all rules together. */
   uplink: DirectionStats;
   /** Packets entering the namespace, all rules together. */
@@ -138,6 +140,29 @@ export interface RuleStats {
   dns: DnsStats;
 }
 
+/**
+ * The userspace TCP peer's own sending: segments it put on the wire again and why. These are
+ * packets faultnet made, not ones a policy changed, so they are shown apart from the faults.
+ */
+export interface TcpPeerStats {
+  /** Live connections (TIME_WAIT included). */
+  connections: number;
+  /** Segments sent again: fast retransmits, RTO retransmissions, probes of old data. */
+  retransmittedSegments: number;
+  /** Retransmission timeouts with data outstanding. */
+  rtos: number;
+  /** RTOs later undone as spurious. */
+  spuriousRtos: number;
+  /** Tail loss probes sent. */
+  tailLossProbes: number;
+  /** Loss recovery episodes entered. */
+  fastRecoveries: number;
+  /** D-SACK blocks received: the program's kernel got a segment twice. */
+  dsacksReceived: number;
+  /** Milliseconds with data outstanding and no cumulative ACK progress for more than 10 ms. */
+  stalledMs: number;
+}
+
 export interface DnsStats {
   /** Queries the DNS handler saw. */
   queries: number;
@@ -154,5 +179,5 @@ export interface DnsStats {
 /** The fields the router fills in; `FaultCounters.snapshot` has the rest. */
 export type RouterStats = Pick<
   StatsSnapshot,
-  'uptimeMs' | 'paused' | 'policies' | 'seed' | 'flows' | 'topFlows'
+  'uptimeMs' | 'paused' | 'policies' | 'seed' | 'flows' | 'topFlows' | 'tcp'
 >;

@@ -49,6 +49,14 @@ export const DEFAULT_MAX_FLOWS = 65_536;
 /** At the flow limit, flows idle this long are expired early, at most once per PRESSURE_SWEEP_MS. */
 const PRESSURE_IDLE_MS = 5_000;
 const PRESSURE_SWEEP_MS = 1_000;
+/**
+ * Flows that are only bookkeeping go after this instead of the idle timeout: a TCP flow the
+ * namespace never sent on (our stack answering after its connection ended: the ACK of TIME_WAIT,
+ * a reset) and a flow to faultnet's own DNS address (no host socket; a resolver picks a new port
+ * per query). Measured: a client making 1,900 connections and 1,700 lookups a second kept 30,000
+ * and 100,000 such flows at the 60 s timeout.
+ */
+const BOOKKEEPING_FLOW_IDLE_MS = 5_000;
 
 /** What the router answered itself; what it discarded is in `FaultCounters.discards`. */
 export interface RouterCounters {
@@ -509,9 +517,16 @@ export class Router {
    * connection that loses its flow gets a new one (and its rule again) with its next segment.
    */
   expire(now: number, idleMs: number): void {
+    const shortMs = Math.min(idleMs, BOOKKEEPING_FLOW_IDLE_MS);
     for (const flow of this.flows.all()) {
-      if (now - flow.lastActive >= idleMs) this.removeFlow(flow);
+      if (now - flow.lastActive >= (this.bookkeepingOnly(flow) ? shortMs : idleMs)) this.removeFlow(flow);
     }
+  }
+
+  private bookkeepingOnly(flow: Flow): boolean {
+    if (flow.protocolNumber === IpProtocol.TCP) return flow.packetsUp === 0;
+    const v4 = flow.family === 4;
+    return sameBytes(flow.addresses, v4 ? 4 : 16, v4 ? this.dns4 : this.dns6);
   }
 
   /** The DNS handler learned a name for `address`: flows to it re-resolve their rule. */

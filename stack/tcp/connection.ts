@@ -70,6 +70,10 @@ export const INPUT_REUSE = 1;
 const PAWS_IDLE = 24 * 24 * 3600 * 1000;
 const TIMESTAMP_OPTION_LENGTH = 12;
 const PERSIST_MAX = 60_000;
+/** Added to a tail loss probe's two RTTs: Linux's TCP_TIMEOUT_MIN, two ticks at HZ=1000. */
+const PTO_SLACK_MS = 2;
+/** The longest a peer may delay its ACK of a lone segment (RFC 8985's WCDelAckT). */
+const WORST_DELAYED_ACK_MS = 200;
 /**
  * In-order data is acknowledged at least every this many full-sized segments. A Linux receiver
  * with GRO acknowledges one aggregate of up to 64 KB at a time (44 segments at MTU 1500); 16
@@ -211,9 +215,12 @@ export class Connection implements TimerItem {
   private episodeDsacks = 0;
 
   readonly rtt: RttEstimator;
+  /**
+   * One segment at a time is timed with the clock `now` comes from (microseconds), timestamps or
+   * not: the timestamp option ticks in milliseconds, which on a 0.15 ms path reads 1 ms and keeps
+   * the tail loss probe 2 RTTs of a wrong size. Any retransmission cancels the timing (Karn).
+   */
   private rttActive = false;
-  /** Our timestamp at the latest retransmission. */
-  private rtxTsVal = 0;
   private rttSeq = 0;
   private rttAt = 0;
   cc: CongestionControl | null = null;
@@ -336,7 +343,6 @@ export class Connection implements TimerItem {
     this.synPacket = synPacket;
     this.iss = iss;
     this.tsOffset = iss ^ 0x5bd1e995;
-    this.rtxTsVal = this.tsNow(now);
     this.sendBuffer.init(seqAdd(iss, 1));
     this.takeSyn(seg, now, true);
     this.events |= EV_CONNECT_REQUEST;
@@ -349,7 +355,6 @@ export class Connection implements TimerItem {
   initConnect(iss: number, now: number): void {
     this.iss = iss;
     this.tsOffset = iss ^ 0x5bd1e995;
-    this.rtxTsVal = this.tsNow(now);
     this.state = TcpState.SYN_SENT;
     this.wsOk = this.host.config.windowScaling;
     this.sackOk = this.host.config.sack;
@@ -734,13 +739,16 @@ export class Connection implements TimerItem {
     this.host.markDirty(this);
   }
 
-  /** Karn: the handshake is timed only through timestamps or when the SYN went out once. */
+  /**
+   * Karn: a SYN that went out once is timed by the clock; one sent again only through the
+   * timestamp it echoes (millisecond ticks), which says which copy was answered.
+   */
   private handshakeRtt(seg: TcpRepr, now: number): void {
-    if (this.tsOk && seg.hasTimestamp && seg.tsEcr !== 0) {
+    if (this.synRetries === 0) {
+      this.rtt.sample(now - this.rttAt);
+    } else if (this.tsOk && seg.hasTimestamp && seg.tsEcr !== 0) {
       const r = seqDiff(this.tsNow(now), seg.tsEcr);
       if (r >= 0) this.rtt.sample(r);
-    } else if (this.synRetries === 0) {
-      this.rtt.sample(now - this.rttAt);
     }
   }
 
@@ -863,17 +871,10 @@ export class Connection implements TimerItem {
     const ack = seg.ack;
     const oldUna = this.sndUna;
     const acked = seqDiff(ack, oldUna);
-    let rttSample = -1;
-    if (this.tsOk && seg.hasTimestamp && seg.tsEcr !== 0) {
-      // An echo older than our last retransmission may come from a duplicate the peer had
-      // already taken: its age includes lost ACKs and RTOs, so it is no RTT sample.
-      const r = seqDiff(this.tsNow(now), seg.tsEcr);
-      if (r >= 0 && seqGe(seg.tsEcr, this.rtxTsVal)) rttSample = r;
-    } else if (this.rttActive && seqGe(ack, this.rttSeq)) {
-      rttSample = now - this.rttAt;
+    if (this.rttActive && seqGe(ack, this.rttSeq)) {
+      this.rtt.sample(now - this.rttAt);
       this.rttActive = false;
     }
-    if (rttSample >= 0) this.rtt.sample(rttSample);
 
     const freed = this.sendBuffer.ackTo(ack);
     this.counters.bytesAcked += freed;
@@ -910,7 +911,7 @@ export class Connection implements TimerItem {
           this.forceRetransmit = true;
         }
       } else if (this.cwndLimited) {
-        cc.onAck(acked, now, rttSample);
+        cc.onAck(acked, now, this.rtt.hasSample ? this.rtt.srtt : -1);
       }
     }
     this.host.markDirty(this);
@@ -1142,7 +1143,22 @@ export class Connection implements TimerItem {
     if ((ev & EV_REMOTE_FIN) !== 0) this.onRemoteFin(this);
     if ((ev & EV_WRITABLE) !== 0) this.onWritable(this);
     if ((ev & EV_RESET) !== 0) this.onReset(this);
-    if ((ev & EV_CLOSED) !== 0) this.onClose(this, this.closeReason);
+    if ((ev & EV_CLOSED) !== 0) {
+      this.onClose(this, this.closeReason);
+      this.releaseApplication();
+    }
+  }
+
+  /**
+   * After onClose the application hears nothing more, so its hooks go: a connection in TIME_WAIT
+   * otherwise keeps the application's whole state (a host socket and its streams) alive for the
+   * TIME_WAIT, long enough to be promoted into the old generation at thousands of connections a
+   * second.
+   */
+  private releaseApplication(): void {
+    this.onReadable = this.onWritable = this.onEstablished = this.onRemoteFin = this.onReset = noop;
+    this.onClose = noop;
+    this.userData = undefined;
   }
 
   /** Sends what the windows allow plus any owed ACK; called by the endpoint's flush and timers. */
@@ -1330,6 +1346,8 @@ export class Connection implements TimerItem {
 
   /** Sends `[seq, seq+len)` of sequence space (a FIN counts as the last unit). */
   private sendRange(seq: number, len: number, retransmission: boolean, now: number): void {
+    // A stall is measured from when data became outstanding, not from the last ACK before an idle spell.
+    if (this.sndUna === this.sndMax) this.lastProgressAt = now;
     const dataEnd = this.sendBuffer.end;
     const payload = Math.max(Math.min(len, seqDiff(dataEnd, seq)), 0);
     const fin = this.finQueued && payload < len;
@@ -1340,11 +1358,10 @@ export class Connection implements TimerItem {
     if (retransmission) {
       if (seq === this.sndUna) this.unaRtxMark = this.sndMax;
       if (seqGt(seqAdd(seq, len), this.rtxHigh)) this.rtxHigh = seqAdd(seq, len);
-      this.rtxTsVal = this.tsNow(now);
       this.counters.retransmittedSegments++;
       this.episodeRetransmits++;
       this.rttActive = false;
-    } else if (!this.tsOk && !this.rttActive) {
+    } else if (!this.rttActive) {
       this.rttActive = true;
       this.rttSeq = seqAdd(seq, len);
       this.rttAt = now;
@@ -1354,15 +1371,16 @@ export class Connection implements TimerItem {
   }
 
   /**
-   * PTO: two smoothed RTTs (at least 10 ms), plus the peer's worst delayed-ACK time when only
-   * one segment is out; never later than the RTO. Only with SACK, which turns the probe's ACK
-   * into loss information.
+   * PTO (RFC 8985 7.2, with Linux's slack): two smoothed RTTs plus PTO_SLACK_MS, or plus the
+   * peer's worst delayed-ACK time when only one segment is out; never later than the RTO. Only
+   * with SACK, which turns the probe's ACK into loss information.
    */
   private armProbe(now: number, sentTo: number): void {
     if (!this.sackOk || this.inRecovery || this.probeAt !== 0 || !this.host.config.tailLossProbe) return;
     const rtt = this.rtt;
-    let pto = rtt.hasSample ? Math.max(2 * rtt.srtt, 10) : rtt.rto;
-    if (seqDiff(seqMax(sentTo, this.sndMax), this.sndUna) <= this.sendMss) pto += 200;
+    if (!rtt.hasSample) return;
+    const oneSegment = seqDiff(seqMax(sentTo, this.sndMax), this.sndUna) <= this.sendMss;
+    const pto = 2 * rtt.srtt + (oneSegment ? WORST_DELAYED_ACK_MS : PTO_SLACK_MS);
     if (pto >= rtt.rto) return;
     this.probeAt = now + pto;
   }

@@ -408,6 +408,14 @@ export class TcpEndpoint implements ConnectionHost {
     return t;
   }
 
+  /** Starts every connection's counters (and the closed ones' total) again from zero. */
+  resetCounters(): void {
+    this.closedCounters.reset();
+    for (const head of this.table.values()) {
+      for (let c: Connection | null = head; c !== null; c = c.nextInBucket) c.counters.reset();
+    }
+  }
+
   detach(conn: Connection): void {
     this.timers.remove(conn);
     const head = this.table.get(conn.hashKey);

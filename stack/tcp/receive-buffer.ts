@@ -18,17 +18,22 @@ export const InsertResult = {
   DROPPED: 8,
 } as const;
 
+/** Shared by every buffer that has not needed an out-of-order range yet. */
+const NO_RANGES = new Uint32Array(0);
+const NO_STAMPS = new Float64Array(0);
+
 export class ReceiveBuffer {
   private readonly ring = new SeqRing();
   /** First byte the application has not read. */
   readSeq = 0;
   /** First byte not yet received in order (RCV.NXT for data). */
   nxt = 0;
-  private readonly oooLeft: Uint32Array;
-  private readonly oooRight: Uint32Array;
+  // Allocated with the first out-of-order segment, which most connections never see.
+  private oooLeft = NO_RANGES;
+  private oooRight = NO_RANGES;
   oooCount = 0;
   /** When each range last took a segment (a counter): SACK blocks go most recent first. */
-  private readonly oooTouched: Float64Array;
+  private oooTouched = NO_STAMPS;
   private stamp = 0;
 
   /**
@@ -39,12 +44,8 @@ export class ReceiveBuffer {
   constructor(
     readonly limit: number,
     private readonly slack: number,
-    maxRanges: number,
-  ) {
-    this.oooLeft = new Uint32Array(maxRanges);
-    this.oooRight = new Uint32Array(maxRanges);
-    this.oooTouched = new Float64Array(maxRanges);
-  }
+    private readonly maxRanges: number,
+  ) {}
 
   init(seq: number): void {
     this.readSeq = seq >>> 0;
@@ -102,7 +103,12 @@ export class ReceiveBuffer {
     let j = i;
     while (j < count && seqLe(this.oooLeft[j]!, end)) j++;
     // Ranges i..j-1 overlap or touch the new one and merge into slot i.
-    if (j === i && count === this.oooLeft.length) return InsertResult.DROPPED;
+    if (j === i && count === this.maxRanges) return InsertResult.DROPPED;
+    if (this.oooLeft.length === 0) {
+      this.oooLeft = new Uint32Array(this.maxRanges);
+      this.oooRight = new Uint32Array(this.maxRanges);
+      this.oooTouched = new Float64Array(this.maxRanges);
+    }
     this.store(seq, src, off, len);
     if (j === i) {
       this.oooLeft.copyWithin(i + 1, i, count);

@@ -2,8 +2,11 @@
 // Karn's rule is the caller's: it only samples segments that were never retransmitted, or
 // samples through timestamps (RFC 7323), which are unambiguous.
 
-// Clock granularity G of RFC 6298, in ms.
+// Timer granularity G of RFC 6298, in ms: timers fire on millisecond ticks, so the RTO keeps
+// at least this much margin over SRTT.
 const GRANULARITY = 1;
+/** Samples come from a microsecond clock; a zero would make SRTT look unset. */
+const MIN_SAMPLE = 0.001;
 
 export class RttEstimator {
   srtt = 0;
@@ -33,7 +36,7 @@ export class RttEstimator {
   }
 
   sample(rtt: number): void {
-    const r = Math.max(rtt, GRANULARITY);
+    const r = Math.max(rtt, MIN_SAMPLE);
     if (this.srtt === 0) {
       this.srtt = r;
       this.rttvar = r / 2;

@@ -3,19 +3,21 @@
 
 import { seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax, seqMin } from './seq.js';
 
+/** Shared by every scoreboard that has not needed a block yet. */
+const NO_BLOCKS = new Uint32Array(0);
+
 export class SackScoreboard {
-  private readonly left: Uint32Array;
-  private readonly right: Uint32Array;
+  // Allocated with the first block: most connections never see a SACK, and a connection's
+  // memory is what a churn of short connections promotes into the old generation.
+  private left = NO_BLOCKS;
+  private right = NO_BLOCKS;
   count = 0;
   /** Total SACKed bytes. */
   sacked = 0;
   /** End of the hole found by the last nextHole call. */
   holeEnd = 0;
 
-  constructor(maxBlocks: number) {
-    this.left = new Uint32Array(maxBlocks);
-    this.right = new Uint32Array(maxBlocks);
-  }
+  constructor(private readonly maxBlocks: number) {}
 
   clear(): void {
     this.count = 0;
@@ -38,7 +40,11 @@ export class SackScoreboard {
     let j = i;
     while (j < count && seqLe(this.left[j]!, r)) j++;
     if (j === i) {
-      if (count === this.left.length) return 0;
+      if (count === this.maxBlocks) return 0;
+      if (this.left.length === 0) {
+        this.left = new Uint32Array(this.maxBlocks);
+        this.right = new Uint32Array(this.maxBlocks);
+      }
       this.left.copyWithin(i + 1, i, count);
       this.right.copyWithin(i + 1, i, count);
       this.left[i] = l;

@@ -480,15 +480,16 @@ describe('timestamps', () => {
     assert.deepEqual(conn.read(), pattern(0, 200));
   });
 
-  test('RTT is sampled from echoed timestamps', () => {
+  test('RTT is the age of the timed segment on the microsecond clock, not the millisecond echo', () => {
     const { peer, conn, snd, rcv } = open();
     conn.write(pattern(0, 100));
     peer.ep.flush(peer.now);
     const d = only(peer.take());
     const before = conn.rtt.srtt;
-    peer.now += 40;
-    peer.send({ flags: ACK, seq: rcv, ack: snd + 100, ts: [700, d.ts![0]] });
-    assert.equal(conn.rtt.srtt, 0.875 * before + 0.125 * 40);
+    peer.now += 0.15;
+    // An echo 3 ticks old would read as a 3.15 ms RTT.
+    peer.send({ flags: ACK, seq: rcv, ack: snd + 100, ts: [700, (d.ts![0] - 3) >>> 0] });
+    assert.ok(Math.abs(conn.rtt.srtt - (0.875 * before + 0.125 * 0.15)) < 1e-9, `srtt ${conn.rtt.srtt}`);
   });
 });
 
@@ -504,6 +505,24 @@ describe('TIME_WAIT', () => {
     peer.take();
     return o;
   }
+
+  test('TIME_WAIT keeps nothing of the application: its hooks and userData go after onClose', () => {
+    const o = open({ config: { timeWait: 60_000 } });
+    const { peer, conn, snd, rcv } = o;
+    const appState = { socket: 'host socket' };
+    conn.userData = appState;
+    let closes = 0;
+    conn.onClose = () => closes++;
+    conn.shutdownWrite();
+    peer.ep.flush(peer.now);
+    const fin = only(peer.take());
+    peer.send({ flags: ACK | FIN, seq: rcv, ack: snd + 1, ts: [200, fin.ts![0]] });
+    assert.equal(conn.stateName, 'TIME_WAIT');
+    assert.equal(closes, 1);
+    assert.equal(conn.userData, undefined);
+    peer.send({ flags: ACK | FIN, seq: rcv, ack: snd + 1, ts: [250, fin.ts![0]] });
+    assert.equal(closes, 1, 'a retransmitted FIN in TIME_WAIT reaches no application hook');
+  });
 
   test('a SYN with a newer timestamp reuses the tuple (RFC 6191)', () => {
     const { peer } = toTimeWait();

@@ -37,9 +37,9 @@ async function limitedRouter(maxFlows: number, maxUdp: number) {
   const slab = new Uint8Array(2048);
   const meta = new Int32Array(2);
   const payload = new Uint8Array([1, 2, 3]);
-  const send = (fromPort: number, now: number) => {
+  const send = (fromPort: number, now: number, to = GATEWAY, toPort = port) => {
     meta[0] = 0;
-    meta[1] = buildUdpPacket(slab, 4, LOCAL, 0, fromPort, GATEWAY, 0, port, payload, 0, payload.length);
+    meta[1] = buildUdpPacket(slab, 4, LOCAL, 0, fromPort, to, 0, toPort, payload, 0, payload.length);
     router!.handleBatch(slab, meta, 1, now);
   };
   const close = () => {
@@ -47,7 +47,7 @@ async function limitedRouter(maxFlows: number, maxUdp: number) {
     dns.close();
     sink.close();
   };
-  return { send, udp, discards: counters.discards.counts, close };
+  return { send, udp, router, discards: counters.discards.counts, close };
 }
 
 test('at --max-host-udp a new source is refused while every socket is busy, and takes the socket idle longest once one has been idle 1 s', async () => {
@@ -77,5 +77,20 @@ test('at --max-flows new flows are refused, until flows idle 5 s are expired ear
   assert.equal(r.discards.flowLimit, 1);
   r.send(2006, 5600);
   assert.equal(r.discards.flowLimit, 2, 'full again (2003, 2004, 2005) and no flow idle 5 s');
+  r.close();
+});
+
+test('a flow to the DNS address of faultnet is bookkeeping only: it goes after 5 s idle, a flow to the host after the idle timeout', async () => {
+  const r = await limitedRouter(1000, 1000);
+  r.send(3001, 0, new Uint8Array([10, 0, 2, 3]), 53);
+  r.send(3002, 0);
+  const ports = () => [...r.router.flows.all()].map((f) => f.localPort).sort();
+  assert.deepEqual(ports(), [3001, 3002]);
+  r.router.expire(4_900, 60_000);
+  assert.deepEqual(ports(), [3001, 3002]);
+  r.router.expire(5_000, 60_000);
+  assert.deepEqual(ports(), [3002]);
+  r.router.expire(60_000, 60_000);
+  assert.deepEqual(ports(), []);
   r.close();
 });

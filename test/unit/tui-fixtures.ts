@@ -75,6 +75,16 @@ function snapshot(uptimeMs: number, n: number): StatsSnapshot {
     policies: ['slow'],
     seed: 42,
     flows: { tcp: 3, udp: 1 },
+    tcp: {
+      connections: 3,
+      retransmittedSegments: 12 * n,
+      rtos: n,
+      spuriousRtos: 0,
+      tailLossProbes: 2 * n,
+      fastRecoveries: 5 * n,
+      dsacksReceived: n,
+      stalledMs: 40 * n,
+    },
     topFlows: [
       {
         proto: 'tcp',

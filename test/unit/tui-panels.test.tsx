@@ -49,15 +49,15 @@ test('dns: queries and faults by kind', () => {
   );
 });
 
-test('discards: by cause, none when nothing was discarded', () => {
+test('instrument line: discards by cause (none when nothing was), lateness, what our TCP resent', () => {
   assert.equal(
     render(<InstrumentLine snapshot={SNAP_B} />).lastFrame(),
-    'discarded, no policy: malformed 4 · late p99 ↑1.20ms ↓1.20ms',
+    'discarded, no policy: malformed 4 · late p99 ↑1.20ms ↓1.20ms · tcp resent 132, rto 11, tlp 22',
   );
   const clean = { ...SNAP_B, discards: { ...SNAP_B.discards, malformed: 0 } };
   assert.equal(
     render(<InstrumentLine snapshot={clean} />).lastFrame(),
-    'discarded, no policy: none · late p99 ↑1.20ms ↓1.20ms',
+    'discarded, no policy: none · late p99 ↑1.20ms ↓1.20ms · tcp resent 132, rto 11, tlp 22',
   );
 });
 
@@ -177,7 +177,7 @@ test('80x24: every panel in one column, within the terminal, status and keys at 
   assert.match(lines[0]!, /^faultnet · RUNNING/);
   assert.match(lines[1]!, /^↑ uplink {4}1\.00k pkt\/s {3}1\.00MB\/s/);
   assert.match(lines[5]!, /^dns 120 queries/);
-  assert.equal(lines[6], 'discarded, no policy: malformed 4 · late p99 ↑1.20ms ↓1.20ms');
+  assert.match(lines[6]!, /^discarded, no policy: malformed 4 · late p99 ↑1\.20ms ↓1\.20ms · tcp/);
   assert.match(lines[7]!, /^── flows: tcp 3 · udp 1/);
   assert.match(lines[8]!, /api\.example\.com/);
   const rules = lines.findIndex((l) => l.startsWith('── rules'));

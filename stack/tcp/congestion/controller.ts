@@ -8,7 +8,7 @@ export interface CongestionControl {
   /** Bytes. */
   readonly cwnd: number;
   readonly ssthresh: number;
-  /** `acked` new bytes were cumulatively acknowledged outside recovery; `rtt` in ms or -1. */
+  /** `acked` new bytes were cumulatively acknowledged outside recovery; `rtt` the smoothed RTT in ms, or -1. */
   onAck(acked: number, now: number, rtt: number): void;
   /** Loss detected by duplicate ACKs or SACK: recovery starts with `flightSize` bytes outstanding. */
   onLoss(flightSize: number, now: number): void;
