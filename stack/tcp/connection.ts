@@ -211,6 +211,12 @@ export class Connection implements TimerItem {
   private cwndLimited = false;
   private priorCwnd = 0;
   private priorSsthresh = 0;
+  /**
+   * Eifel detection (RFC 3522): our timestamp on the first retransmission of a timeout, while the
+   * first ACK after it is still to come; 0 = nothing to judge. An ACK echoing an older timestamp
+   * answers the original transmission, so the timeout was spurious (lost ACKs, not lost data).
+   */
+  private rtoTsVal = 0;
   private episodeRetransmits = 0;
   private episodeDsacks = 0;
 
@@ -871,6 +877,7 @@ export class Connection implements TimerItem {
     const ack = seg.ack;
     const oldUna = this.sndUna;
     const acked = seqDiff(ack, oldUna);
+    if (this.rtoTsVal !== 0) this.judgeTimeout(seg);
     if (this.rttActive && seqGe(ack, this.rttSeq)) {
       this.rtt.sample(now - this.rttAt);
       this.rttActive = false;
@@ -964,6 +971,21 @@ export class Connection implements TimerItem {
         ? this.scoreboard.lostBoundary(una, this.dupThresh, this.sendMss)
         : seqMin(seqAdd(una, this.sendMss), this.sndMax);
     }
+  }
+
+  /**
+   * The first ACK after a timeout: if it echoes a timestamp from before the retransmission, the
+   * original had arrived, so the window comes back (RFC 4015's response: cwnd and ssthresh as
+   * before the timeout) and sending resumes after SND.MAX instead of going back over data the
+   * peer holds.
+   */
+  private judgeTimeout(seg: TcpRepr): void {
+    const sentAt = this.rtoTsVal;
+    this.rtoTsVal = 0;
+    if (!seg.hasTimestamp || seg.tsEcr === 0 || !seqLt(seg.tsEcr, sentAt)) return;
+    this.counters.spuriousRtos++;
+    this.cc!.undo(this.priorCwnd, this.priorSsthresh);
+    this.sndNxt = this.sndMax;
   }
 
   /** Drops a TIME_WAIT connection whose tuple a new SYN reuses (RFC 6191). */
@@ -1471,6 +1493,12 @@ export class Connection implements TimerItem {
       return;
     }
     this.counters.rtos++;
+    if (this.retries === 1 && this.tsOk) {
+      this.priorCwnd = this.cc!.cwnd;
+      this.priorSsthresh = this.cc!.ssthresh;
+      // Never 0: 0 means no timeout is being judged.
+      this.rtoTsVal = this.tsNow(now) || 1;
+    }
     this.cc!.onTimeout(seqDiff(this.sndMax, this.sndUna), now);
     this.probeAt = 0;
     this.rtt.backoff();

@@ -425,6 +425,45 @@ describe('loss recovery', () => {
   });
 });
 
+describe('Eifel detection of spurious timeouts (RFC 3522, RFC 4015)', () => {
+  // Without SACK there is no tail loss probe, so the RTO is the first thing that fires.
+  function timedOut() {
+    const o = open({ sack: false, window: 65535 });
+    o.conn.write(pattern(0, 14_600));
+    o.peer.ep.flush(o.peer.now);
+    const originals = o.peer.take();
+    assert.equal(originals.length, 10);
+    const cwndBefore = o.conn.cc!.cwnd;
+    o.peer.run(200);
+    const rtx = only(o.peer.take());
+    assert.equal(rtx.seq, o.snd);
+    return { ...o, originals, rtx, cwndBefore };
+  }
+
+  test('an ACK echoing the original timestamp undoes the timeout and does not go back over the window', () => {
+    const { peer, conn, rcv, originals, cwndBefore } = timedOut();
+    const five = originals[5]!.seq;
+    peer.send({ flags: ACK, seq: rcv, ack: five, window: 65535, ts: [900, originals[4]!.ts![0]] });
+    assert.equal(conn.counters.spuriousRtos, 1);
+    assert.ok(conn.cc!.cwnd >= cwndBefore, `cwnd ${conn.cc!.cwnd} back to ${cwndBefore}`);
+    const end = originals[9]!.seq + originals[9]!.payload.length;
+    const sent = peer.take();
+    assert.deepEqual(
+      sent.map((seg) => seg.seq),
+      [end],
+      'segments 6-10 are still in flight: only the data never sent goes out',
+    );
+  });
+
+  test('an ACK echoing the retransmission is a real timeout: slow start from the new SND.UNA', () => {
+    const { peer, conn, rcv, rtx, originals } = timedOut();
+    const five = originals[5]!.seq;
+    peer.send({ flags: ACK, seq: rcv, ack: five, window: 65535, ts: [900, rtx.ts![0]] });
+    assert.equal(conn.counters.spuriousRtos, 0);
+    assert.equal(peer.take()[0]!.seq, five);
+  });
+});
+
 describe('receive side SACK and D-SACK', () => {
   test('out-of-order data is SACKed, most recent block first; duplicates are D-SACKed', () => {
     const { peer, conn, snd, rcv } = open({ ts: false });
