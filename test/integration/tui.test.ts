@@ -86,9 +86,11 @@ test('the TUI in tmux: counters move, a key switches the policy and the measured
 });
 
 // In-process, the TUI's frames shared the packets' event loop: p95 116 ms, p99 208 ms. In its own
-// process, what is left is the control server's snapshots and two busy cores: measured p99 44.6 ms
-// against 41.8-43.2 ms without the TUI.
-test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 20ms keeps p99 under 46 ms', async (t) => {
+// process (niced), what is left is the control server's snapshots, tmux and two busy cores:
+// measured p99 43.0-46.2 ms over 4 runs on 2026-12-03 (44.7-47.5 ms over 5 before the nice), against
+// 41.8-43.2 ms without the TUI. The
+// bound sits above that spread; it is there to catch frames back on the packets' loop.
+test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 20ms keeps p99 under 48 ms', async (t) => {
   const out = join(tmpdir(), `faultnet-tui-ping-${process.pid}.txt`);
   const command = [process.execPath, FAULTNET, 'run', '--tui', '--latency', '20ms', '--'];
   tmux(
@@ -117,5 +119,5 @@ test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 
   assert.equal(rtts.length, 150);
   const p99 = rtts[Math.ceil(0.99 * rtts.length) - 1]!;
   t.diagnostic(`RTT p50 ${rtts[75]} ms, p99 ${p99} ms, max ${rtts[149]} ms`);
-  assert.ok(p99 <= 46, `p99 ${p99} ms`);
+  assert.ok(p99 <= 48, `p99 ${p99} ms`);
 });
