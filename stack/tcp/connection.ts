@@ -572,8 +572,10 @@ export class Connection implements TimerItem {
         this.needAck();
         return 0;
       }
-      this.dsackIfOld(seq, payLen);
-      this.needAck();
+      // A duplicate gets its D-SACK at once, as Linux sends it (tcp_send_dupack): a sender
+      // waiting on it to undo a spurious retransmission should not wait for our batch to end.
+      if (this.dsackIfOld(seq, payLen) && this.synchronized()) this.sendControl(ACK, this.sndMax, now);
+      else this.needAck();
       return 0;
     }
 
@@ -1054,9 +1056,11 @@ export class Connection implements TimerItem {
     this.host.markDirty(this);
   }
 
-  /** A segment wholly below RCV.NXT was a duplicate: report it with a D-SACK (RFC 2883). */
-  private dsackIfOld(seq: number, payLen: number): void {
-    if (payLen > 0 && seqLe(seqAdd(seq, payLen), this.rcvNxt)) this.setDsack(seq, seqAdd(seq, payLen));
+  /** A segment wholly below RCV.NXT was a duplicate: true if a D-SACK (RFC 2883) is now due. */
+  private dsackIfOld(seq: number, payLen: number): boolean {
+    if (payLen === 0 || !seqLe(seqAdd(seq, payLen), this.rcvNxt) || !this.sackOk) return false;
+    this.setDsack(seq, seqAdd(seq, payLen));
+    return true;
   }
 
   private setDsack(left: number, right: number): void {

@@ -465,6 +465,24 @@ describe('Eifel detection of spurious timeouts (RFC 3522, RFC 4015)', () => {
 });
 
 describe('receive side SACK and D-SACK', () => {
+  test('each duplicate wholly below RCV.NXT gets its own D-SACK at once, even in one batch', () => {
+    const { peer, snd, rcv } = open({ ts: false });
+    peer.send({ flags: ACK, seq: rcv, ack: snd, payload: pattern(0, 1000) });
+    peer.take();
+    peer.sendBatch([
+      { flags: ACK, seq: rcv, ack: snd, payload: pattern(0, 500) },
+      { flags: ACK, seq: rcv + 500, ack: snd, payload: pattern(500, 500) },
+    ]);
+    const acks = peer.take();
+    assert.deepEqual(
+      acks.map((a) => [a.ack, a.sack]),
+      [
+        [rcv + 1000, [[rcv, rcv + 500]]],
+        [rcv + 1000, [[rcv + 500, rcv + 1000]]],
+      ],
+    );
+  });
+
   test('out-of-order data is SACKed, most recent block first; duplicates are D-SACKed', () => {
     const { peer, conn, snd, rcv } = open({ ts: false });
     peer.send({ flags: ACK, seq: rcv + 1000, ack: snd, payload: pattern(1000, 500) });
