@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { defaultHostSocketLimits, type HostSocketLimits } from '../egress/limits.js';
+import {
+  defaultHostSocketLimits,
+  type HostSocketLimits,
+  openFileLimit,
+  RESERVED_DESCRIPTORS,
+} from '../egress/limits.js';
 import { DEFAULT_MAX_HELD_BYTES } from '../faults/engine.js';
 import { describeValue } from '../policy/errors.js';
 import { parseDuration, parseInteger, parseSize } from '../policy/values.js';
@@ -168,11 +173,23 @@ export interface ResourceLimits {
 }
 
 /** `maxFlows`, `maxHeld` (a size or bytes), `maxHostTcp`, `maxHostUdp`: checked, with defaults. */
-export function parseLimits(o: Record<string, unknown>, flag: (name: string) => string): ResourceLimits {
-  const sockets = defaultHostSocketLimits();
+export function parseLimits(
+  o: Record<string, unknown>,
+  flag: (name: string) => string,
+  nofile = openFileLimit(),
+): ResourceLimits {
+  const sockets = defaultHostSocketLimits(nofile);
   const int = (key: string, fallback: number, max: number) =>
     o[key] === undefined ? fallback : parseInteger(o[key], flag(key), 1, max);
   const maxTcp = int('maxHostTcp', sockets.maxTcp, 1_000_000);
+  const maxUdp = int('maxHostUdp', sockets.maxUdp, 1_000_000);
+  // Only limits the user set can be wrong: the defaults are fractions of the same limit.
+  const set = o.maxHostTcp !== undefined ? 'maxHostTcp' : o.maxHostUdp !== undefined ? 'maxHostUdp' : null;
+  if (set !== null && maxTcp + maxUdp > nofile - RESERVED_DESCRIPTORS) {
+    throw new OptionError(
+      `${flag(set)}: ${maxTcp} TCP + ${maxUdp} UDP host sockets leave fewer than ${RESERVED_DESCRIPTORS} of the ${nofile} open files (ulimit -n) to faultnet itself; lower it or raise the limit`,
+    );
+  }
   return {
     maxFlows: int('maxFlows', DEFAULT_MAX_FLOWS, 10_000_000),
     maxHeldBytes:
@@ -184,7 +201,7 @@ export function parseLimits(o: Record<string, unknown>, flag: (name: string) => 
     sockets: {
       maxTcp,
       maxConnecting: Math.min(sockets.maxConnecting, maxTcp),
-      maxUdp: int('maxHostUdp', sockets.maxUdp, 1_000_000),
+      maxUdp,
     },
   };
 }

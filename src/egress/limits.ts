@@ -10,8 +10,14 @@ export interface HostSocketLimits {
   maxUdp: number;
 }
 
+/**
+ * Descriptors faultnet keeps for itself whatever the socket limits say: the TUN, the control
+ * socket and its 64 sessions, DNS upstream sockets, policy and log files.
+ */
+export const RESERVED_DESCRIPTORS = 128;
+
 /** The soft limit on open files, as the kernel enforces it on this process. */
-function openFileLimit(): number {
+export function openFileLimit(): number {
   try {
     const line = readFileSync('/proc/self/limits', 'utf8')
       .split('\n')
