@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, rm } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { LineSplitter } from './lines.js';
@@ -51,19 +51,20 @@ export class ControlServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolve();
-      });
+      // Created 0600 by the bind itself (listen binds a path synchronously): a chmod afterwards
+      // would follow whatever had been put at the path in between.
+      const umask = process.umask(0o177);
+      try {
+        server.listen(path, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      } finally {
+        process.umask(umask);
+      }
     });
     // A failed accept (EMFILE, ...) must not take the network down with it.
     server.on('error', () => {});
-    try {
-      await chmod(path, 0o600);
-    } catch (err) {
-      await control.close();
-      throw err;
-    }
     return control;
   }
 

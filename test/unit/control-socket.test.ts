@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { linkSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -183,6 +192,17 @@ describe('ControlServer socket file', () => {
     writeFileSync(file, 'keep me');
     await assert.rejects(ControlServer.listen(file, target), /is not a socket/);
     assert.equal(statSync(file).size, 7);
+  });
+
+  it('does not follow a symlink planted at its path, nor touch what it points to', async () => {
+    const victim = join(dirname(path), 'victim');
+    writeFileSync(victim, 'root only', { mode: 0o600 });
+    const planted = join(dirname(path), 'planted.sock');
+    symlinkSync(victim, planted);
+    await assert.rejects(ControlServer.listen(planted, target), /is not a socket/);
+    assert.equal(readFileSync(victim, 'utf8'), 'root only');
+    assert.equal(statSync(victim).mode & 0o777, 0o600);
+    assert.ok(lstatSync(planted).isSymbolicLink());
   });
 
   it('puts the default socket under /run/faultnet', () => {
