@@ -78,6 +78,8 @@ const EVICT_IDLE_MS = 1000;
 /** Relays the namespace's UDP flows through host datagram sockets. */
 export class UdpEgress {
   private readonly endpoints = new Map<string, UdpEndpoint>();
+  /** The oldest endpoint's activity plus EVICT_IDLE_MS at the last scan that found none idle. */
+  private noEvictionBefore = Number.NEGATIVE_INFINITY;
   /** Datagrams handed to a host socket whose send has not completed yet. */
   inFlight = 0;
 
@@ -114,9 +116,15 @@ export class UdpEgress {
    * query would otherwise be refused until the idle timeout. False if every endpoint is busy.
    */
   private evictIdle(now: number): boolean {
+    // Until then no endpoint can qualify: a flood of new sources at the limit costs no scans.
+    if (now < this.noEvictionBefore) return false;
     let oldest: UdpEndpoint | undefined;
     for (const ep of this.endpoints.values()) if (!oldest || ep.lastActive < oldest.lastActive) oldest = ep;
-    if (!oldest || now - oldest.lastActive < EVICT_IDLE_MS) return false;
+    if (!oldest) return false;
+    if (now - oldest.lastActive < EVICT_IDLE_MS) {
+      this.noEvictionBefore = oldest.lastActive + EVICT_IDLE_MS;
+      return false;
+    }
     oldest.close();
     this.endpoints.delete(oldest.key);
     return true;
