@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../../src/api/run-record.js';
-import { faultnet } from '../integration/harness.js';
+import { clientScript, faultnet, readRunRecord, withRunRecord } from '../integration/harness.js';
 
-const INJECT = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'test',
-  'hostile',
-  'clients',
-  'inject.py',
-);
+const INJECT = clientScript('inject.py', 'hostile');
 
 /** Host listeners on every address (dual-stack), counting whatever reaches them. */
 async function hostListeners() {
@@ -42,16 +29,12 @@ async function hostListeners() {
   };
 }
 
-async function inject(extra: string[], packets: string[]): Promise<{ record: RunRecord; stdout: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'faultnet-hostile-'));
-  try {
-    const json = join(dir, 'run.json');
+function inject(extra: string[], packets: string[]): Promise<{ record: RunRecord; stdout: string }> {
+  return withRunRecord('faultnet-hostile-', async (json) => {
     const r = await faultnet(['run', ...extra, '--run-json', json, '--', 'python3', INJECT, ...packets]);
     assert.equal(r.code, 0, r.stderr);
-    return { record: JSON.parse(readFileSync(json, 'utf8')) as RunRecord, stdout: r.stdout };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return { record: readRunRecord(json), stdout: r.stdout };
+  });
 }
 
 const REFUSED4 = ['127.0.0.1', '127.1.2.3', '0.0.0.0', '10.0.2.3'];

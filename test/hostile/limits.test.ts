@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../../src/api/run-record.js';
-import { printed, startFaultnet, udpSink } from '../integration/harness.js';
+import {
+  clientScript,
+  printed,
+  readRunRecord,
+  startFaultnet,
+  udpSink,
+  withRunRecord,
+} from '../integration/harness.js';
 
-const INJECT = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'test',
-  'hostile',
-  'clients',
-  'inject.py',
-);
+const INJECT = clientScript('inject.py', 'hostile');
 
 function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
@@ -30,9 +25,7 @@ async function underAttack(
   script: string,
   whileWaiting: (pid: number) => void,
 ): Promise<{ record: RunRecord; stdout: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'faultnet-limits-'));
-  try {
-    const json = join(dir, 'run.json');
+  return withRunRecord('faultnet-limits-', async (json) => {
     const { child, done } = startFaultnet([
       'run',
       ...args,
@@ -52,10 +45,8 @@ async function underAttack(
     child.kill('SIGTERM');
     const r = await done;
     assert.equal(r.code, 143, r.stderr);
-    return { record: JSON.parse(readFileSync(json, 'utf8')) as RunRecord, stdout };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return { record: readRunRecord(json), stdout };
+  });
 }
 
 test('--latency 30s under a 100k-datagram blast: held bytes stop at --max-held, the rest counted, RSS bounded', async (t) => {

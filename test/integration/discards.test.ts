@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunRecord } from '../../src/api/run-record.js';
-import { faultnet, printed, udpSink } from './harness.js';
-
-function withRecord<T>(body: (path: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'faultnet-discards-'));
-  return body(join(dir, 'run.json')).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
-
-const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+import { faultnet, printed, readRunRecord, udpSink, withRunRecord } from './harness.js';
 
 test('tun0 queue drops are counted: a 4-packet queue flooded with UDP, counted as the kernel counted them', async () => {
   const sink = await udpSink();
-  await withRecord(async (json) => {
+  await withRunRecord('faultnet-discards-', async (json) => {
     // The program shrinks tun0's queue, floods it faster than any reader, then prints the
     // kernel's own tx_dropped: faultnet's tunQueue must be exactly that.
     const script = [
@@ -32,12 +21,12 @@ test('tun0 queue drops are counted: a 4-packet queue flooded with UDP, counted a
     assert.equal(r.code, 0, r.stderr);
     const kernel = Number(r.stdout.trim());
     assert.ok(kernel > 0, `the flood overflowed the queue (${kernel})`);
-    assert.equal(read(json).stats.discards.tunQueue, kernel);
+    assert.equal(readRunRecord(json).stats.discards.tunQueue, kernel);
   });
 });
 
 test('a protocol faultnet does not carry is counted as unsupported, not lost silently', async () => {
-  await withRecord(async (json) => {
+  await withRunRecord('faultnet-discards-', async (json) => {
     // 50 raw IPv4 packets of protocol 253 (reserved for experiments) toward the gateway.
     const script = [
       'import socket',
@@ -46,7 +35,7 @@ test('a protocol faultnet does not carry is counted as unsupported, not lost sil
     ].join('\n');
     const r = await faultnet(['run', '--run-json', json, '--', 'python3', '-c', script]);
     assert.equal(r.code, 0, r.stderr);
-    const discards = read(json).stats.discards;
+    const discards = readRunRecord(json).stats.discards;
     // Two ICMPv6 packets (router solicitation, MLD) of the kernel's own are unsupported too.
     assert.ok(discards.unsupported >= 50 && discards.unsupported <= 55, JSON.stringify(discards));
   });
@@ -60,7 +49,7 @@ test('eight parallel iperf3 uploads, no policy: tun0 drops under 1% of the packe
   server.stdout!.setEncoding('utf8');
   await printed(server, 'Server listening');
   try {
-    await withRecord(async (json) => {
+    await withRunRecord('faultnet-discards-', async (json) => {
       const r = await faultnet([
         'run',
         '--run-json',
@@ -77,7 +66,7 @@ test('eight parallel iperf3 uploads, no policy: tun0 drops under 1% of the packe
         '3',
       ]);
       assert.equal(r.code, 0, r.stderr);
-      const stats = read(json).stats;
+      const stats = readRunRecord(json).stats;
       const packets = stats.uplink.packetsIn + stats.discards.tunQueue;
       assert.ok(packets > 50_000, `a real load (${packets} packets)`);
       assert.ok(

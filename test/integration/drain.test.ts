@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunRecord } from '../../src/api/run-record.js';
-import { faultnet, udpSink } from './harness.js';
+import { faultnet, readRunRecord, udpSink, withTempDir } from './harness.js';
 
 /** What a host TCP server received on its one connection, and how the connection ended. */
 interface Upload {
@@ -37,13 +35,6 @@ async function uploadServer(): Promise<{ port: number; server: Server; upload: P
   return { port: (server.address() as { port: number }).port, server, upload };
 }
 
-function withDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'faultnet-drain-'));
-  return body(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
-
-const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
-
 function sendFile(dir: string): { path: string; sha256: string } {
   const data = randomBytes(20_000_000);
   const path = join(dir, '20mb');
@@ -52,7 +43,7 @@ function sendFile(dir: string): { path: string; sha256: string } {
 }
 
 test('a 20 MB upload under --latency 50ms is complete after the program exits: the kernel’s queue drains', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('faultnet-drain-', async (dir) => {
     const file = sendFile(dir);
     const host = await uploadServer();
     try {
@@ -71,7 +62,7 @@ test('a 20 MB upload under --latency 50ms is complete after the program exits: t
       ]);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await host.upload, { bytes: 20_000_000, sha256: file.sha256, ending: 'end' });
-      const record = read(json);
+      const record = readRunRecord(json);
       assert.match(record.events.find((e) => e.kind === 'close')!.message, /^drained in \d+ ms$/);
       assert.equal(record.stats.discards.closeHeld, 0);
     } finally {
@@ -81,7 +72,7 @@ test('a 20 MB upload under --latency 50ms is complete after the program exits: t
 });
 
 test('--linger 0: an upload still in flight at exit is reset, never a clean end of a short stream', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('faultnet-drain-', async (dir) => {
     const file = sendFile(dir);
     const host = await uploadServer();
     try {
@@ -108,7 +99,7 @@ test('--linger 0: an upload still in flight at exit is reset, never a clean end 
 });
 
 test('--linger bounds the drain: a 1 mbit/s upload is reset when 1 s runs out, held packets counted', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('faultnet-drain-', async (dir) => {
     const file = sendFile(dir);
     const host = await uploadServer();
     try {
@@ -132,7 +123,7 @@ test('--linger bounds the drain: a 1 mbit/s upload is reset when 1 s runs out, h
       ]);
       assert.equal(r.code, 124, r.stderr);
       assert.equal((await host.upload).ending, 'reset');
-      const record = read(json);
+      const record = readRunRecord(json);
       assert.match(
         record.events.find((e) => e.kind === 'close')!.message,
         /^linger ran out after \d+ ms: 1 host connections reset, \d+ held packets discarded$/,

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import type { RunRecord } from '../../src/api/run-record.js';
 import { ZoneServer } from './dns-zone.js';
 import {
   clientScript,
   faultnet,
   pingMedian,
+  readRunRecord,
   settledState,
   systemState,
   timestampEcho,
@@ -26,7 +26,7 @@ test('--latency 50ms raises the ping RTT to 10.0.2.2 by 100 ± 3 ms (p50 of 200)
   assert.equal(slow.code, 0, slow.stderr);
   const added = pingMedian(slow.stdout) - pingMedian(base.stdout);
   assert.ok(Math.abs(added - 100) <= 3, `added ${added.toFixed(2)} ms`);
-  const { uplink, downlink } = (JSON.parse(readFileSync(json, 'utf8')) as RunRecord).stats;
+  const { uplink, downlink } = readRunRecord(json).stats;
   for (const d of [uplink, downlink]) {
     assert.ok(d.lateness.count >= 200, `${d.lateness.count} held packets measured`);
     t.diagnostic(`lateness p50 ${d.lateness.p50Ms.toFixed(3)} ms, p99 ${d.lateness.p99Ms.toFixed(3)} ms`);

@@ -1,17 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunRecord } from '../../src/api/run-record.js';
-import { clientScript, faultnet, udpEcho, udpSink } from './harness.js';
-
-function withRecord<T>(body: (path: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'faultnet-fragments-'));
-  return body(join(dir, 'run.json')).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
-
-const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+import { clientScript, faultnet, readRunRecord, udpEcho, udpSink, withRunRecord } from './harness.js';
 
 for (const [family, gateway] of [
   [4, '10.0.2.2'],
@@ -20,7 +9,7 @@ for (const [family, gateway] of [
   test(`IPv${family} at MTU 1500: 300 datagrams of 1..65000 bytes cross as fragments both ways, byte-exact`, async () => {
     const echo = await udpEcho(family);
     try {
-      await withRecord(async (json) => {
+      await withRunRecord('faultnet-fragments-', async (json) => {
         const r = await faultnet([
           'run',
           '--run-json',
@@ -37,7 +26,7 @@ for (const [family, gateway] of [
         assert.equal(r.code, 0, r.stderr);
         const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
         assert.deepEqual(result, { sent: 300, received: 300, mismatched: 0, max_size: 65000 });
-        const stats = read(json).stats;
+        const stats = readRunRecord(json).stats;
         // Every tenth datagram is 65000 bytes: 45 fragments each way at MTU 1500.
         assert.ok(stats.downlink.packetsIn > 30 * 44, `downlink packets ${stats.downlink.packetsIn}`);
         const fragmentDiscards = Object.entries(stats.discards).filter(
@@ -69,7 +58,7 @@ test('ping -s 3000 to the gateway, IPv4 and IPv6: no loss', async () => {
 
 test('--uplink-loss 10% hits each of an 8000-byte datagram’s 6 fragments: 0.9^6 of datagrams arrive', async () => {
   const sink = await udpSink();
-  await withRecord(async (json) => {
+  await withRunRecord('faultnet-fragments-', async (json) => {
     // Paced at 2 ms: the point is the policy's loss, not a burst against any queue.
     const script = [
       'import socket, time',
@@ -93,7 +82,7 @@ test('--uplink-loss 10% hits each of an 8000-byte datagram’s 6 fragments: 0.9^
     const { count } = await sink.finish();
     // Binomial(400, 0.531): mean 212.6, sd 10.0; ±4 sd.
     assert.ok(count >= 172 && count <= 253, `${count} of 400 arrived`);
-    const stats = read(json).stats;
+    const stats = readRunRecord(json).stats;
     // 2400 fragments, and the kernel's own few (an IPv6 router solicitation, MLD reports).
     assert.ok(
       stats.uplink.packetsIn >= 2400 && stats.uplink.packetsIn <= 2405,
@@ -109,7 +98,7 @@ test('--uplink-loss 10% hits each of an 8000-byte datagram’s 6 fragments: 0.9^
 
 test('hostile fragments: an overlap discards its datagram, a duplicate is ignored, both counted', async () => {
   const sink = await udpSink();
-  await withRecord(async (json) => {
+  await withRunRecord('faultnet-fragments-', async (json) => {
     // Raw IPv4 fragments of 72-byte UDP datagrams (checksum 0: none) to the sink:
     // A whole in two pieces, B with overlapping pieces, C with its first piece sent twice.
     const script = [
@@ -128,7 +117,7 @@ test('hostile fragments: an overlap discards its datagram, a duplicate is ignore
     assert.equal(r.code, 0, r.stderr);
     const { count, bytes } = await sink.finish();
     assert.deepEqual({ count, bytes }, { count: 2, bytes: 128 });
-    const discards = read(json).stats.discards;
+    const discards = readRunRecord(json).stats.discards;
     assert.equal(discards.fragmentOverlap, 2, JSON.stringify(discards));
     assert.equal(discards.fragmentDuplicate, 1, JSON.stringify(discards));
   });

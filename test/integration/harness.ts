@@ -1,7 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunRecord } from '../../src/api/run-record.js';
 
 /** The CLI entry point of this checkout. */
 export const FAULTNET = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'faultnet.js');
@@ -113,19 +116,23 @@ export async function udpEcho(family: 4 | 6): Promise<{ port: number; socket: So
   return { port: socket.address().port, socket };
 }
 
-/** The path of a client script shipped with the tests. */
-export function clientScript(name: string): string {
-  return join(
-    dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    '..',
-    'test',
-    'integration',
-    'clients',
-    name,
-  );
+/** The path of a client script shipped with the tests, in `test/<suite>/clients/`. */
+export function clientScript(name: string, suite: 'integration' | 'hostile' = 'integration'): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', suite, 'clients', name);
 }
+
+/** Runs `body` with a fresh temporary directory, removed afterwards however `body` ends. */
+export function withTempDir<T>(prefix: string, body: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return body(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** Runs `body` with a run-record path (`--run-json`) in a fresh temporary directory. */
+export function withRunRecord<T>(prefix: string, body: (json: string) => Promise<T>): Promise<T> {
+  return withTempDir(prefix, (dir) => body(join(dir, 'run.json')));
+}
+
+export const readRunRecord = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
 
 /** A host UDP server that echoes JSON probes with its receive time added (`at`, seconds since the epoch). */
 export async function timestampEcho(): Promise<{ port: number; socket: Socket }> {

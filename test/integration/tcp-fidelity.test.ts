@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunRecord } from '../../src/api/run-record.js';
-import { faultnet, printed } from './harness.js';
+import { faultnet, printed, readRunRecord, withRunRecord } from './harness.js';
 
 // Our stack is the receiver the namespace's kernel talks to on an upload: every drop faultnet
 // makes should cost the kernel about one retransmission, whatever its congestion control. One
@@ -20,31 +16,30 @@ for (const [cc, port] of [
     });
     server.stdout!.setEncoding('utf8');
     await printed(server, 'Server listening');
-    const dir = mkdtempSync(join(tmpdir(), 'faultnet-fidelity-'));
     try {
-      const json = join(dir, 'run.json');
-      const r = await faultnet([
-        'run',
-        '--uplink-loss',
-        '1%',
-        '--seed',
-        '5',
-        '--run-json',
-        json,
-        '--',
-        'sh',
-        '-c',
-        `nstat -n >/dev/null; iperf3 -c 10.0.2.2 -p ${port} -t 2 -C ${cc} >/dev/null && nstat -az TcpRetransSegs | awk '/TcpRetransSegs/{print $2}'`,
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-      const retransmits = Number(r.stdout.trim());
-      const drops = (JSON.parse(readFileSync(json, 'utf8')) as RunRecord).stats.uplink.drops.loss;
-      t.diagnostic(`${cc}: ${retransmits} kernel retransmissions for ${drops} drops`);
-      assert.ok(drops > 100, `a real loss sample (${drops} drops)`);
-      assert.ok(retransmits <= 1.3 * drops, `${retransmits} retransmissions for ${drops} drops`);
+      await withRunRecord('faultnet-fidelity-', async (json) => {
+        const r = await faultnet([
+          'run',
+          '--uplink-loss',
+          '1%',
+          '--seed',
+          '5',
+          '--run-json',
+          json,
+          '--',
+          'sh',
+          '-c',
+          `nstat -n >/dev/null; iperf3 -c 10.0.2.2 -p ${port} -t 2 -C ${cc} >/dev/null && nstat -az TcpRetransSegs | awk '/TcpRetransSegs/{print $2}'`,
+        ]);
+        assert.equal(r.code, 0, r.stderr);
+        const retransmits = Number(r.stdout.trim());
+        const drops = readRunRecord(json).stats.uplink.drops.loss;
+        t.diagnostic(`${cc}: ${retransmits} kernel retransmissions for ${drops} drops`);
+        assert.ok(drops > 100, `a real loss sample (${drops} drops)`);
+        assert.ok(retransmits <= 1.3 * drops, `${retransmits} retransmissions for ${drops} drops`);
+      });
     } finally {
       server.kill();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 }
