@@ -16,15 +16,20 @@ export interface NativeAddon {
     onBatch: (count: number, error?: string) => void,
   ): ReaderHandle;
   stopReader(handle: ReaderHandle): void;
-  setReaderUnref(handle: ReaderHandle, unref: boolean): void;
   /** A thread that writes queued packets to `fd` in order; see tun.c. */
   startWriter(fd: number): WriterHandle;
-  /** Copies one packet into the writer's queue (waits while it is full); ignored once stopped. */
-  /** False when the writer's ring was full and the packet was dropped. */
+  /** Copies one packet into the writer's queue; ignored once stopped. False when the ring was full and the packet was dropped. */
   writerPush(handle: WriterHandle, buf: Uint8Array, off: number, len: number): boolean | undefined;
   /** Writes out what is queued and ends the thread. */
   stopWriter(handle: WriterHandle): void;
+  /** A disarmed one-shot timer (a timerfd on this thread's loop) that calls `onExpired`; see timer.c. */
+  startTimer(onExpired: () => void): TimerHandle;
+  /** Fires once after `delayMs` (nanosecond resolution), replacing any earlier arming. */
+  armTimer(handle: TimerHandle, delayMs: number): void;
+  stopTimer(handle: TimerHandle): void;
 }
+
+export type TimerHandle = { readonly __timer: unique symbol };
 
 export type WriterHandle = { readonly __writer: unique symbol };
 

@@ -1,9 +1,9 @@
 import { type ChildProcess, type StdioOptions, spawn, spawnSync } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { launcherPath } from './addon.js';
-import { LinkStats } from './link-stats.js';
-import { Tun } from './tun.js';
+import { openTun } from './tun.js';
 
 /** Addresses and MTU of a namespace's tun0 (DESIGN.md's address plan). */
 export interface LinkConfig {
@@ -73,13 +73,13 @@ export class Namespace {
   /** PID of the namespace's init (PID 1 inside), once the program started: enter its namespaces. */
   readonly initPid: Promise<number>;
   private started = false;
+  private tunClosed = false;
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly sync: Socket,
-    readonly tun: Tun,
-    /** tun0's kernel counters; readable until `kill()` has returned and the owner closes it. */
-    readonly linkStats: LinkStats,
+    /** tun0's descriptor: the data plane reads and writes it; `closeTun` (or `kill`) closes it. */
+    readonly tunFd: number,
     exited: Promise<ExitStatus>,
   ) {
     this.exited = exited;
@@ -137,7 +137,7 @@ export class Namespace {
         );
       });
       const netns = `/proc/${child.pid}/ns/net`;
-      const tun = Tun.open(netns, opts.link.ifname, opts.link.mtu);
+      const tunFd = openTun(netns, opts.link.ifname);
       try {
         const ip = spawnSync('nsenter', [`--net=${netns}`, 'ip', '-batch', '-'], {
           input: ipBatch(opts.link),
@@ -148,9 +148,9 @@ export class Namespace {
             `faultnet: configuring ${opts.link.ifname} failed: ${(ip.stderr || ip.error?.message || '').trim()}`,
           );
         }
-        return new Namespace(child, sync, tun, LinkStats.open(child.pid!, opts.link.ifname), exited);
+        return new Namespace(child, sync, tunFd, exited);
       } catch (err) {
-        tun.close();
+        closeSync(tunFd);
         throw err;
       }
     } catch (err) {
@@ -184,7 +184,14 @@ export class Namespace {
   /** Ends everything now; resolves when the launcher is gone. */
   async kill(): Promise<ExitStatus> {
     const status = await this.stop();
-    this.tun.close();
+    this.closeTun();
     return status;
+  }
+
+  /** Closes tun0's descriptor (tun0 goes with it); once the data plane has stopped using it. */
+  closeTun(): void {
+    if (this.tunClosed) return;
+    this.tunClosed = true;
+    closeSync(this.tunFd);
   }
 }

@@ -1,4 +1,3 @@
-import { closeSync } from 'node:fs';
 import { loadAddon, type ReaderHandle, type WriterHandle } from './addon.js';
 
 /** Called once per batch: packet i is slab[meta[2i] .. meta[2i] + meta[2i+1]). Copy what you keep. */
@@ -7,8 +6,9 @@ export type BatchHandler = (slab: Uint8Array, meta: Int32Array, count: number) =
 const MAX_BATCH = 256;
 
 /**
- * A TUN device's file descriptor: batched reads on the event loop, writes queued to a writer
- * thread (a TUN write runs the namespace's whole receive path, too slow for the event loop).
+ * Reading and writing a TUN device's descriptor: batched reads on the event loop, writes queued to
+ * a writer thread (a TUN write runs the namespace's whole receive path, too slow for the event
+ * loop). The descriptor belongs to whoever opened it (`openTun`); `stop` leaves it open.
  */
 export class Tun {
   private reader: ReaderHandle | undefined;
@@ -29,10 +29,6 @@ export class Tun {
     this.writer = loadAddon().startWriter(fd);
   }
 
-  static open(nsPath: string | null, name: string, mtu: number): Tun {
-    return new Tun(loadAddon().openTun(nsPath, name), mtu);
-  }
-
   start(onBatch: BatchHandler, onError: (message: string) => void): void {
     if (this.reader || this.closed) return;
     this.reader = loadAddon().startReader(this.fd, this.slab, this.meta, this.mtu, (count, error) => {
@@ -41,25 +37,23 @@ export class Tun {
     });
   }
 
-  /** Lets the process exit while the reader is still polling (the library's networks). */
-  unref(): void {
-    if (this.reader) loadAddon().setReaderUnref(this.reader, true);
-  }
-
   /** Queues one packet (copied); never throws, never waits. False when the writer's ring was full and it was dropped. */
   write(buf: Uint8Array, off: number, len: number): boolean {
     if (this.closed) return true;
     return loadAddon().writerPush(this.writer, buf, off, len) !== false;
   }
 
-  close(): void {
+  /** Stops reading and writes out what is queued; the descriptor may be closed after it returns. */
+  stop(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.reader) loadAddon().stopReader(this.reader);
     this.reader = undefined;
     loadAddon().stopWriter(this.writer);
-    // The reader's uv_poll handle closes on the next loop turn; closing the fd now is safe
-    // because the poll was stopped first.
-    closeSync(this.fd);
   }
+}
+
+/** Opens (creating) the TUN device `name` in the network namespace at `nsPath`: its descriptor. */
+export function openTun(nsPath: string | null, name: string): number {
+  return loadAddon().openTun(nsPath, name);
 }

@@ -4,8 +4,12 @@
 # namespaces and measure timing, so they must not compete for the two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -f netns/native/build/Release/faultnet_native.node ] && [ -d dist ]; then
-  # Compile first, every time: a test must never run a stale dist/.
+addon=netns/native/build/Release/faultnet_native.node
+if [ -f "$addon" ] && [ -d dist ]; then
+  # Compile first, every time: a test must never run a stale dist/ or addon.
+  if [ -n "$(find netns/native -maxdepth 1 -newer "$addon" \( -name '*.c' -o -name '*.h' -o -name binding.gyp \))" ]; then
+    npx node-gyp rebuild --directory netns/native >/dev/null
+  fi
   npx tsc -p tsconfig.json
 else
   bash scripts/build.sh

@@ -27,14 +27,10 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define MAX_BATCHES_PER_WAKE 64
+#include "errors.h"
+#include "timer.h"
 
-static napi_value throw_errno(napi_env env, const char *what, int err) {
-  char msg[256];
-  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
-  napi_throw_error(env, NULL, msg);
-  return NULL;
-}
+#define MAX_BATCHES_PER_WAKE 64
 
 static napi_value open_tun(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -127,9 +123,22 @@ static void on_closed(uv_handle_t *h) {
   free(r);
 }
 
+static void free_reader(uv_handle_t *h) { free(h->data); }
+
+/* The thread's environment is going away (a worker ending, the process exiting) with the reader
+ * still polling: its loop may not close with the handle open. References die with the env. */
+static void reader_cleanup(void *arg) {
+  reader_t *r = arg;
+  if (r->stopped) return;
+  r->stopped = 1;
+  uv_poll_stop(&r->poll);
+  uv_close((uv_handle_t *)&r->poll, free_reader);
+}
+
 static void stop_reader_internal(reader_t *r) {
   if (r->stopped) return;
   r->stopped = 1;
+  napi_remove_env_cleanup_hook(r->env, reader_cleanup, r);
   uv_poll_stop(&r->poll);
   uv_close((uv_handle_t *)&r->poll, on_closed);
 }
@@ -256,6 +265,7 @@ static napi_value start_reader(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, uv_strerror(rc));
     return NULL;
   }
+  napi_add_env_cleanup_hook(env, reader_cleanup, r);
   napi_value handle;
   napi_create_external(env, r, finalize_reader, NULL, &handle);
   return handle;
@@ -271,24 +281,6 @@ static napi_value stop_reader(napi_env env, napi_callback_info info) {
     return NULL;
   }
   stop_reader_internal(r);
-  return NULL;
-}
-
-static napi_value set_unref(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  reader_t *r;
-  bool unref;
-  if (napi_get_value_external(env, argv[0], (void **)&r) != napi_ok) {
-    napi_throw_type_error(env, NULL, "setReaderRef: not a reader handle");
-    return NULL;
-  }
-  napi_get_value_bool(env, argv[1], &unref);
-  if (!r->stopped) {
-    if (unref) uv_unref((uv_handle_t *)&r->poll);
-    else uv_ref((uv_handle_t *)&r->poll);
-  }
   return NULL;
 }
 
@@ -338,6 +330,9 @@ static void *writer_main(void *arg) {
     memcpy(packet, w->ring + w->head + RECORD_HEADER, len);
     w->head = (w->head + rec) % w->size;
     w->used -= rec;
+    /* An empty ring starts again at its front, so only as much of it is ever touched (and
+     * resident) as the deepest queue needed, not the whole ring once traffic has cycled it. */
+    if (w->used == 0) w->head = w->tail = 0;
     pthread_mutex_unlock(&w->lock);
     /* A failed write (the namespace going away, a packet the device refuses) drops that packet,
      * as a full device queue would. */
@@ -350,16 +345,22 @@ static void *writer_main(void *arg) {
   return NULL;
 }
 
-static void finalize_writer(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  writer_t *w = data;
+/* Lets the thread write out what is queued, then joins it; once. */
+static void writer_stop(void *arg) {
+  writer_t *w = arg;
   pthread_mutex_lock(&w->lock);
   int running = !w->stopping;
   w->stopping = 1;
-  pthread_cond_signal(&w->not_empty);
+  pthread_cond_broadcast(&w->not_empty);
   pthread_mutex_unlock(&w->lock);
   if (running) pthread_join(w->thread, NULL);
+}
+
+static void finalize_writer(napi_env env, void *data, void *hint) {
+  (void)hint;
+  writer_t *w = data;
+  napi_remove_env_cleanup_hook(env, writer_stop, w);
+  writer_stop(w);
   free(w->ring);
   free(w->packet);
   free(w);
@@ -401,6 +402,8 @@ static napi_value start_writer(napi_env env, napi_callback_info info) {
     free(w);
     return throw_errno(env, "pthread_create", err);
   }
+  /* An environment that ends without stopWriter (a worker terminated) still ends the thread. */
+  napi_add_env_cleanup_hook(env, writer_stop, w);
   napi_value handle;
   napi_create_external(env, w, finalize_writer, NULL, &handle);
   return handle;
@@ -464,12 +467,7 @@ static napi_value stop_writer(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   writer_t *w = get_writer(env, argv[0]);
   if (!w) return NULL;
-  pthread_mutex_lock(&w->lock);
-  int running = !w->stopping;
-  w->stopping = 1;
-  pthread_cond_broadcast(&w->not_empty);
-  pthread_mutex_unlock(&w->lock);
-  if (running) pthread_join(w->thread, NULL);
+  writer_stop(w);
   return NULL;
 }
 
@@ -478,12 +476,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"openTun", NULL, open_tun, NULL, NULL, NULL, napi_default, NULL},
       {"startReader", NULL, start_reader, NULL, NULL, NULL, napi_default, NULL},
       {"stopReader", NULL, stop_reader, NULL, NULL, NULL, napi_default, NULL},
-      {"setReaderUnref", NULL, set_unref, NULL, NULL, NULL, napi_default, NULL},
       {"startWriter", NULL, start_writer, NULL, NULL, NULL, napi_default, NULL},
       {"writerPush", NULL, writer_push, NULL, NULL, NULL, napi_default, NULL},
       {"stopWriter", NULL, stop_writer, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  timer_define(env, exports);
   return exports;
 }
 

@@ -2,6 +2,8 @@
  * faultnet's library API: start networks, run programs in them, and make their network bad on
  * purpose from TypeScript tests. See docs/LIBRARY.md.
  */
+
+export { ADDRESSES } from '../dataplane/addresses.js';
 export type { StatsSnapshot } from '../metrics/snapshot.js';
 export { PolicyError } from '../policy/errors.js';
 export {
@@ -16,7 +18,7 @@ export type { Policy } from '../policy/types.js';
 export type { RunEvent, RunEventKind } from './events.js';
 export type { ExecOptions, ExecResult, NamespaceSpawnOptions } from './exec.js';
 export { type CloseOptions, Network, type NetworkOptions, type ProgramSpec } from './network.js';
-export { ADDRESSES, OptionError } from './options.js';
+export { OptionError } from './options.js';
 export {
   type PolicySource,
   type PolicySourceKind,

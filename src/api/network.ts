@@ -2,25 +2,18 @@ import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Namespace } from '../../netns/namespace.js';
-import type { TcpConfig } from '../../stack/tcp/config.js';
-import { TcpEndpoint } from '../../stack/tcp/endpoint.js';
 import type { ControlTarget } from '../control/operations.js';
 import { ControlServer } from '../control/server.js';
-import { type DnsFaultKind, DnsHandler, type DnsUpstream } from '../dns/handler.js';
+import { ADDRESSES } from '../dataplane/addresses.js';
+import { DataPlaneThread } from '../dataplane/thread.js';
+import type { DnsUpstream } from '../dns/handler.js';
 import { parseUpstream, readSystemResolvers } from '../dns/resolvers.js';
-import { HostAccess } from '../egress/host-access.js';
-import { TcpEgress } from '../egress/tcp.js';
-import { UdpEgress } from '../egress/udp.js';
-import { FaultCounters } from '../metrics/counters.js';
 import type { StatsSnapshot } from '../metrics/snapshot.js';
-import { tcpPeerStats } from '../metrics/tcp-peer.js';
 import { childPath } from '../policy/errors.js';
 import { defaultRegistry, PolicyRegistry } from '../policy/registry.js';
 import { compileRuleSet, type RuleSet } from '../policy/resolve.js';
 import { validatePolicy } from '../policy/schema.js';
 import type { Policy } from '../policy/types.js';
-import { DnsFaultSource } from '../router/dns-faults.js';
-import { Router } from '../router/router.js';
 import { EventLog } from './events.js';
 import {
   collect,
@@ -31,7 +24,6 @@ import {
 } from './exec.js';
 import { runWithNetwork, type ScopeTarget, trackNetwork, untrackNetwork } from './open-networks.js';
 import {
-  ADDRESSES,
   checkOptionShape,
   DEFAULT_LINGER_MS,
   OptionError,
@@ -155,15 +147,6 @@ function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): R
   };
 }
 
-const TOP_FLOWS = 10;
-/** How often close() looks whether the drain is done; the data plane runs on its own meanwhile. */
-const DRAIN_CHECK_MS = 5;
-const TCP_CONNECT_TIMEOUT_MS = 20_000;
-
-function tcpConfigFor(o: ResolvedOptions): Partial<TcpConfig> {
-  return { mtu: o.mtu, tailLossProbe: true };
-}
-
 /** Looks up registered policies by name; throws OptionError naming `field` for an unknown one. */
 function lookUp(registry: PolicyRegistry, names: readonly string[], field: string): Policy[] {
   return names.map((name) => {
@@ -232,13 +215,6 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-function countDnsFault(counters: FaultCounters, ruleSet: RuleSet, kind: DnsFaultKind, ruleId: number): void {
-  const key = kind === 'delay' ? 'delayed' : kind;
-  counters.dns[key]++;
-  const rule = ruleSet.rules[ruleId];
-  if (rule) counters.forRule(rule).dns[key]++;
-}
-
 const HOLD_PROGRAM: ProgramSpec = {
   command: 'sleep',
   args: ['infinity'],
@@ -263,15 +239,11 @@ interface Scope {
  */
 export class Network implements ControlTarget, ScopeTarget {
   private closing: Promise<void> | undefined;
-  /** Set once close() has drained: nothing more is carried. */
-  private stopped = false;
   private lingerMs = DEFAULT_LINGER_MS;
-  private lingerCut = false;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private wake: NodeJS.Timeout | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
 
   private active: string[] = [];
+  /** The fallback seed of the rule set in force: a switch keeps it unless the options fixed one. */
+  private seedInForce = 0;
   private readonly scopes: Scope[] = [];
   private control: ControlServer | undefined;
   private readonly startedAt = performance.now();
@@ -281,16 +253,10 @@ export class Network implements ControlTarget, ScopeTarget {
   private inlineCount = 0;
   private command: string[] | null = null;
   private runJson: string | undefined;
-  /** tun0's kernel drop counters at the last reading: the difference is counted as discards. */
-  private linkDrops = { txDropped: 0, rxDropped: 0 };
 
   private constructor(
     readonly namespace: Namespace,
-    readonly router: Router,
-    private readonly dns: DnsHandler,
-    private readonly udp: UdpEgress,
-    private readonly tcpEgress: TcpEgress,
-    private readonly counters: FaultCounters,
+    private readonly plane: DataPlaneThread,
     readonly registry: PolicyRegistry,
     private readonly fallbackSeed: number | undefined,
   ) {}
@@ -342,125 +308,37 @@ export class Network implements ControlTarget, ScopeTarget {
       cwd: program.cwd,
       link: { ...ADDRESSES, mtu: o.mtu, resolvConf: `nameserver ${ADDRESSES.dns4}\n` },
     });
-    let router: Router | undefined;
-    const access = new HostAccess({ ...ADDRESSES, hostLoopback: o.hostLoopback, hostNetwork: o.hostNetwork });
-    const udp = new UdpEgress(
-      {
-        access,
-        hostLoopback: o.hostLoopback,
-        gateway4: ADDRESSES.gateway4,
-        gateway6: ADDRESSES.gateway6,
-        idleTimeoutMs: o.udpIdleTimeoutMs,
-        maxUdp: o.limits.sockets.maxUdp,
-      },
-      (endpoint, from, port, payload) => {
-        router?.udpFromHost(endpoint, from, port, payload);
-        net.schedule();
-      },
-    );
-    const counters = new FaultCounters();
-    const dnsFaults = new DnsFaultSource(() => router!.engine.currentRuleSet);
-    const dns = new DnsHandler({
-      upstreams: o.upstreams,
-      hosts: o.hosts,
-      faultsFor: (qname) => dnsFaults.faultsFor(qname),
-      onQuery: () => {
-        counters.dns.queries++;
-      },
-      onFault: (kind, ruleId) => countDnsFault(counters, router!.engine.currentRuleSet, kind, ruleId),
-    });
-    dns.onLearn = (address) => router?.learned(address);
-    const tcp = new TcpEndpoint(tcpConfigFor(o), (packet, len) => router!.tcpOutput(packet, len));
-    router = new Router(
-      namespace.tun,
-      o.mtu,
-      ADDRESSES,
-      udp,
-      {
-        handle: (query, reply, transport, context) =>
-          dns.handle(
-            query,
-            (response) => {
-              reply(response);
-              net.schedule();
-            },
-            transport,
-            context,
-          ),
-        hostnamesFor: (address) => dns.hostnamesFor(address),
-      },
-      counters,
-      tcp,
-      { maxFlows: o.limits.maxFlows, maxHeldBytes: o.limits.maxHeldBytes },
-    );
-    const flowTarget = (conn: { family: 4 | 6; localAddress: string; localPort: number }) =>
-      conn.family === 4
-        ? `tcp://${conn.localAddress}:${conn.localPort}`
-        : `tcp://[${conn.localAddress}]:${conn.localPort}`;
-    const tcpEgress = new TcpEgress(
-      tcp,
-      {
-        access,
-        connectTimeoutMs: TCP_CONNECT_TIMEOUT_MS,
-        maxTcp: o.limits.sockets.maxTcp,
-        maxConnecting: o.limits.sockets.maxConnecting,
-        onLimit: () => counters.discards.add('connectLimit'),
-      },
-      dns,
-      (conn) =>
-        router!.connectionClosed(
-          conn.family,
-          conn.remoteAddress,
-          conn.remotePort,
-          conn.localAddress,
-          conn.localPort,
-        ),
-      (conn) => {
-        const target = flowTarget(conn);
-        net.events.add('flow-refused', `${target} refused`, { target });
-      },
-    );
-    tcp.onUnreachable = (conn, syn) => {
-      const target = flowTarget(conn);
-      net.events.add('flow-unreachable', `${target} unreachable`, { target });
-      router!.unreachable(syn);
-    };
-    let flushQueued = false;
-    tcp.onFlushNeeded = () => {
-      if (flushQueued) return;
-      flushQueued = true;
-      setImmediate(() => {
-        flushQueued = false;
-        tcp.flush(performance.now());
-        net.schedule();
-      });
-    };
-    router.engine.setRuleSet(initial.ruleSet);
-    const net = new Network(namespace, router, dns, udp, tcpEgress, counters, registry, opts.seed);
+    let net: Network | undefined;
+    let plane: DataPlaneThread;
+    try {
+      plane = await DataPlaneThread.start(
+        {
+          tunFd: namespace.tunFd,
+          namespacePid: namespace.pid,
+          mtu: o.mtu,
+          upstreams: o.upstreams,
+          hosts: o.hosts,
+          hostLoopback: o.hostLoopback,
+          hostNetwork: o.hostNetwork,
+          udpIdleTimeoutMs: o.udpIdleTimeoutMs,
+          limits: o.limits,
+          policies: [...initial.ruleSet.policies],
+          fallbackSeed: initial.ruleSet.fallbackSeed,
+        },
+        (e) => net?.events.add(e.kind, e.message, e.target === undefined ? {} : { target: e.target }),
+      );
+    } catch (err) {
+      await namespace.kill();
+      throw err;
+    }
+    net = new Network(namespace, plane, registry, opts.seed);
     net.active = initial.names;
+    net.seedInForce = initial.ruleSet.fallbackSeed;
     for (const [name, source] of sources) net.sources.set(name, source);
     net.command = opts.program ? [opts.program.command, ...opts.program.args] : null;
     net.runJson = opts.runJson;
     net.lingerMs = o.lingerMs;
     net.events.add('start', `network started (mtu ${o.mtu})`, { policies: [...initial.ruleSet.policyNames] });
-    namespace.tun.start(
-      (slab, meta, count) => {
-        router.handleBatch(slab, meta, count, performance.now());
-        net.schedule();
-      },
-      (message) => net.events.add('error', `tun0: ${message}`),
-    );
-    const sweep = setInterval(
-      () => {
-        const now = performance.now();
-        udp.expire(now);
-        router.expire(now, o.udpIdleTimeoutMs);
-        net.readLinkDrops();
-      },
-      Math.min(1000, o.udpIdleTimeoutMs),
-    );
-    sweep.unref();
-    net.timers.push(sweep);
     trackNetwork(net);
     if (opts.control) {
       try {
@@ -473,28 +351,11 @@ export class Network implements ControlTarget, ScopeTarget {
       }
     }
     namespace.go();
+    const started = net;
     void namespace.exited.then(({ code }) =>
-      net.events.add('exit', `program exited with code ${code}`, { code }),
+      started.events.add('exit', `program exited with code ${code}`, { code }),
     );
     return net;
-  }
-
-  /** Arms the one timer for the pipeline's next deadline. */
-  schedule(): void {
-    if (this.stopped) return;
-    const at = this.router.nextDeadline();
-    if (at >= this.wakeAt || at === Number.POSITIVE_INFINITY) return;
-    if (this.wake) clearTimeout(this.wake);
-    this.wakeAt = at;
-    this.wake = setTimeout(
-      () => {
-        this.wake = undefined;
-        this.wakeAt = Number.POSITIVE_INFINITY;
-        this.router.poll(performance.now());
-        this.schedule();
-      },
-      Math.max(0, at - performance.now()),
-    );
   }
 
   /** Names of the active policies, in activation order (without the scopes of withPolicy). */
@@ -595,65 +456,33 @@ export class Network implements ControlTarget, ScopeTarget {
       this.registry,
       names,
       this.scopes.map((s) => s.policy),
-      this.fallbackSeed ?? this.router.engine.currentRuleSet.fallbackSeed,
+      this.fallbackSeed ?? this.seedInForce,
       field,
     );
-    this.router.engine.setRuleSet(next.ruleSet);
+    this.plane.call({
+      op: 'setPolicies',
+      policies: [...next.ruleSet.policies],
+      fallbackSeed: next.ruleSet.fallbackSeed,
+    });
     this.active = next.names;
+    this.seedInForce = next.ruleSet.fallbackSeed;
     const inForce = [...next.ruleSet.policyNames];
     this.events.add(kind, `policies in force: ${inForce.join(', ') || 'none'}`, { policies: inForce });
   }
 
   setPaused(paused: boolean): void {
-    this.router.engine.setPaused(paused);
+    this.plane.call({ op: 'setPaused', paused });
   }
 
   resetCounters(): void {
-    this.counters.reset();
-    this.router.tcp.resetCounters();
-    for (const flow of this.router.flows.all()) {
-      flow.packetsUp = flow.bytesUp = flow.packetsDown = flow.bytesDown = 0;
-    }
+    this.plane.call({ op: 'resetCounters' });
   }
 
-  /** Counts what tun0's kernel queues dropped since the last reading. */
-  private readLinkDrops(): void {
-    const now = this.namespace.linkStats.read();
-    if (now === null) return;
-    this.counters.discards.add('tunQueue', now.txDropped - this.linkDrops.txDropped);
-    this.counters.discards.add('tunWrite', now.rxDropped - this.linkDrops.rxDropped);
-    this.linkDrops = now;
-  }
-
+  /** A snapshot of the data plane's counters, taken now (the call waits for its thread's answer). */
   stats(): StatsSnapshot {
-    this.readLinkDrops();
-    const engine = this.router.engine;
-    const flows = [...this.router.flows.all()];
-    const top = flows
-      .filter((f) => f.bytesUp + f.bytesDown > 0)
-      .sort((a, b) => b.bytesUp + b.bytesDown - (a.bytesUp + a.bytesDown))
-      .slice(0, TOP_FLOWS);
-    return this.counters.snapshot({
-      uptimeMs: performance.now() - this.startedAt,
-      paused: engine.isPaused,
-      policies: this.activePolicies(),
-      seed: engine.currentRuleSet.rules.length > 0 ? engine.currentRuleSet.fallbackSeed : null,
-      flows: {
-        tcp: flows.filter((f) => f.protocol === 'tcp').length,
-        udp: flows.filter((f) => f.protocol === 'udp').length,
-      },
-      tcp: tcpPeerStats(this.router.tcp),
-      topFlows: top.map((f) => ({
-        proto: f.protocol,
-        src: f.localAddress,
-        dst: f.remoteAddress,
-        srcPort: f.localPort,
-        dstPort: f.remotePort,
-        ...(f.hostnames[0] ? { hostname: f.hostnames[0] } : {}),
-        ...(engine.flowRule(f.id) ? { rule: engine.flowRule(f.id)!.key } : {}),
-        bytesUp: f.bytesUp,
-        bytesDown: f.bytesDown,
-      })),
+    return this.plane.call({
+      op: 'stats',
+      view: { uptimeMs: performance.now() - this.startedAt, policies: this.activePolicies() },
     });
   }
 
@@ -731,17 +560,10 @@ export class Network implements ControlTarget, ScopeTarget {
       // The program goes first; tun0 stays while its sockets' data and held packets drain.
       await this.namespace.stop();
       const started = performance.now();
-      const drained = await this.drain(started + lingerMs);
-      this.stopped = true;
+      const drained = await this.plane.drain(lingerMs);
       untrackNetwork(this);
-      for (const t of this.timers) clearInterval(t);
-      if (this.wake) clearTimeout(this.wake);
-      // tun0 goes with the TUN fd: its counters first.
-      this.readLinkDrops();
-      this.namespace.tun.close();
-      const held = this.router.engine.heldCount;
-      if (held > 0) this.counters.discards.add('closeHeld', held);
-      const reset = this.tcpEgress.close();
+      const { held, reset } = this.plane.finish();
+      this.namespace.closeTun();
       const waited = Math.round(performance.now() - started);
       if (drained) {
         this.events.add('close', `drained in ${waited} ms`);
@@ -754,9 +576,7 @@ export class Network implements ControlTarget, ScopeTarget {
       const record =
         runJson === undefined ? undefined : this.runRecord(this.command ? (exit?.code ?? null) : null);
       await this.control?.close();
-      this.namespace.linkStats.close();
-      this.dns.close();
-      this.udp.close();
+      await this.plane.shutdown();
       if (record !== undefined) writeOutputFile(runJson!, `${JSON.stringify(record, null, 2)}\n`);
     })();
     return this.closing;
@@ -764,21 +584,7 @@ export class Network implements ControlTarget, ScopeTarget {
 
   /** Ends a close() that is lingering now, as if its linger had run out. */
   endLinger(): void {
-    this.lingerCut = true;
-  }
-
-  /**
-   * Carries on until nothing the program sent is still on its way (held by the pipelines, being
-   * uploaded to a host socket, or a UDP send) or `deadline` passes. True if it all went.
-   */
-  private async drain(deadline: number): Promise<boolean> {
-    const done = () =>
-      this.router.engine.heldCount === 0 && this.tcpEgress.unfinished === 0 && this.udp.inFlight === 0;
-    while (!done()) {
-      if (this.lingerCut || performance.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
-    }
-    return true;
+    this.plane.endLinger();
   }
 
   /** Ends the namespace synchronously (process exit): no run record, no waiting. */
@@ -787,7 +593,6 @@ export class Network implements ControlTarget, ScopeTarget {
     this.closing = Promise.resolve();
     untrackNetwork(this);
     this.namespace.signal('SIGKILL');
-    this.namespace.tun.close();
     if (this.control) rmSync(this.control.path, { force: true });
   }
 }

@@ -20,19 +20,6 @@ export class OptionError extends Error {
 export const MTU_MIN = 1280;
 export const MTU_MAX = 65520;
 
-/** The namespace side of the address plan (DESIGN.md), slirp4netns-compatible. */
-export const ADDRESSES = {
-  ifname: 'tun0',
-  address4: '10.0.2.100',
-  prefix4: 24,
-  gateway4: '10.0.2.2',
-  dns4: '10.0.2.3',
-  address6: 'fd00:fa17::100',
-  prefix6: 64,
-  gateway6: 'fd00:fa17::2',
-  dns6: 'fd00:fa17::3',
-} as const;
-
 export function parseMtu(value: unknown, field: string): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < MTU_MIN || n > MTU_MAX) {

@@ -1,5 +1,5 @@
-import { ADDRESSES } from '../api/options.js';
 import type { OperationTargets } from '../baseline/protocol.js';
+import { ADDRESSES } from '../dataplane/addresses.js';
 import { startHttpServer } from './http-server.js';
 import { startTcpEcho } from './tcp-echo-server.js';
 import { startUdpEcho } from './udp-echo-server.js';

@@ -85,12 +85,12 @@ test('the TUI in tmux: counters move, a key switches the policy and the measured
   assert.deepEqual(systemState(), before);
 });
 
-// In-process, the TUI's frames shared the packets' event loop: p95 116 ms, p99 208 ms. In its own
-// process (niced), what is left is the control server's snapshots, tmux and two busy cores:
-// measured p99 43.0-46.2 ms over 4 runs on 2026-12-03 (44.7-47.5 ms over 5 before the nice), against
-// 41.8-43.2 ms without the TUI. The
-// bound sits above that spread; it is there to catch frames back on the packets' loop.
-test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 20ms keeps p99 under 48 ms', async (t) => {
+// In-process, the TUI's frames shared the packets' event loop: p95 116 ms, p99 208 ms. Now the TUI
+// is a process of its own (niced) and the data plane a thread of its own with a timerfd clock:
+// measured p99 43.0-44.0 ms over 3 runs on 2026-12-03 (42.0 ms without the TUI; the TUI process
+// takes a third of one of the two cores). The bound sits above that spread; it is there to catch
+// frames or snapshots back on the packets' loop.
+test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 20ms keeps p99 under 46 ms', async (t) => {
   const out = join(tmpdir(), `faultnet-tui-ping-${process.pid}.txt`);
   const command = [process.execPath, FAULTNET, 'run', '--tui', '--latency', '20ms', '--'];
   tmux(
@@ -119,5 +119,5 @@ test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 
   assert.equal(rtts.length, 150);
   const p99 = rtts[Math.ceil(0.99 * rtts.length) - 1]!;
   t.diagnostic(`RTT p50 ${rtts[75]} ms, p99 ${p99} ms, max ${rtts[149]} ms`);
-  assert.ok(p99 <= 48, `p99 ${p99} ms`);
+  assert.ok(p99 <= 46, `p99 ${p99} ms`);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
-import { ADDRESSES } from '../../src/api/options.js';
+import { ADDRESSES } from '../../src/dataplane/addresses.js';
 import { DnsHandler } from '../../src/dns/handler.js';
 import { HostAccess } from '../../src/egress/host-access.js';
 import { UdpEgress } from '../../src/egress/udp.js';

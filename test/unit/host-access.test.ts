@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
-import { ADDRESSES } from '../../src/api/options.js';
+import { ADDRESSES } from '../../src/dataplane/addresses.js';
 import { HostAccess } from '../../src/egress/host-access.js';
 
 const access = (hostLoopback: boolean, hostNetwork = true) =>

@@ -1,0 +1,79 @@
+/**
+ * The data-plane thread's main: builds the DataPlane from workerData and serves protocol.ts.
+ * Commands arrive on `commands` and are answered there, then the shared word is raised so the
+ * main thread, asleep on it, wakes to read the reply.
+ */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import type { Command, CommandReply, DataPlaneConfig, Notice, Report } from './protocol.js';
+import { DataPlane } from './runtime.js';
+
+interface EntryData {
+  config: DataPlaneConfig;
+  commands: MessagePort;
+  signal: Int32Array;
+}
+
+/**
+ * The thread that releases delayed packets is the instrument's clock: on a busy machine it goes
+ * ahead of the program, the TUI and the API (Linux takes a thread id for a process id here). Not
+ * permitted (no CAP_SYS_NICE), it keeps the process's priority.
+ */
+const DATA_PLANE_NICENESS = -10;
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/')[2]), DATA_PLANE_NICENESS);
+} catch {}
+
+const { config, commands, signal } = workerData as EntryData;
+const port = parentPort!;
+const report = (r: Report) => port.postMessage(r);
+const plane = new DataPlane(config, report);
+
+function perform(command: Command): unknown {
+  switch (command.op) {
+    case 'setPolicies':
+      plane.setPolicies(command.policies, command.fallbackSeed);
+      return null;
+    case 'setPaused':
+      plane.setPaused(command.paused);
+      return null;
+    case 'resetCounters':
+      plane.resetCounters();
+      return null;
+    case 'stats':
+      return plane.stats(command.view);
+    case 'finish':
+      return plane.finish();
+  }
+}
+
+commands.on('message', (command: Command) => {
+  let reply: CommandReply;
+  try {
+    reply = { ok: true, value: perform(command) };
+  } catch (err) {
+    reply = { ok: false, message: (err as Error).message };
+  }
+  commands.postMessage(reply);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
+
+port.on('message', (notice: Notice) => {
+  switch (notice.type) {
+    case 'drain':
+      void plane.drain(notice.withinMs).then((drained) => report({ type: 'drained', drained }));
+      return;
+    case 'endLinger':
+      plane.endLinger();
+      return;
+    case 'shutdown':
+      plane.shutdown();
+      commands.close();
+      port.close();
+      return;
+  }
+});
+
+report({ type: 'ready' });

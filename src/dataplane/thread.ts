@@ -1,0 +1,119 @@
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type {
+  Command,
+  CommandReply,
+  CommandResults,
+  DataPlaneConfig,
+  FinishResult,
+  Notice,
+  Report,
+} from './protocol.js';
+
+const ENTRY = new URL('./entry.js', import.meta.url);
+/** A command the data plane has not answered by then means its loop is stuck: say so. */
+const REPLY_TIMEOUT_MS = 10_000;
+/** After shutdown the thread ends on its own; one that does not by then is terminated. */
+const SHUTDOWN_GRACE_MS = 2_000;
+
+export type DataPlaneEvent = Extract<Report, { type: 'event' }>;
+
+/**
+ * The main thread's handle on a data plane running in its own thread (entry.ts): commands answered
+ * synchronously (stats, policy switches), the drain at close, the thread's events. An exception in
+ * the data plane is rethrown here, as it would have been on a shared loop.
+ */
+export class DataPlaneThread {
+  private drainDone: ((drained: boolean) => void) | undefined;
+  private readonly exited: Promise<void>;
+  private gone = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly commands: MessagePort,
+    private readonly signal: Int32Array,
+    onEvent: (event: DataPlaneEvent) => void,
+  ) {
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    void this.exited.then(() => {
+      this.gone = true;
+      this.drainDone?.(false);
+    });
+    worker.on('message', (r: Report) => {
+      if (r.type === 'event') onEvent(r);
+      else if (r.type === 'drained') this.drainDone?.(r.drained);
+    });
+    worker.on('error', (err) => {
+      throw err;
+    });
+  }
+
+  /** Starts the thread; resolves once its data plane reads tun0. */
+  static start(config: DataPlaneConfig, onEvent: (event: DataPlaneEvent) => void): Promise<DataPlaneThread> {
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(ENTRY, {
+      workerData: { config, commands: port2, signal },
+      transferList: [port2],
+    });
+    return new Promise((resolve, reject) => {
+      const failed = (err: Error) => reject(err);
+      const exited = () => reject(new Error('faultnet: the data plane ended before it started'));
+      worker.once('error', failed);
+      worker.once('exit', exited);
+      worker.once('message', (r: Report) => {
+        if (r.type !== 'ready') return;
+        worker.off('error', failed);
+        worker.off('exit', exited);
+        resolve(new DataPlaneThread(worker, port1, signal, onEvent));
+      });
+    });
+  }
+
+  /** Sends a command and waits (blocking this thread, not the data plane's) for its reply. */
+  call<K extends Command['op']>(command: Extract<Command, { op: K }>): CommandResults[K] {
+    if (this.gone) throw new Error('faultnet: the data plane has ended');
+    Atomics.store(this.signal, 0, 0);
+    this.commands.postMessage(command);
+    if (Atomics.wait(this.signal, 0, 0, REPLY_TIMEOUT_MS) === 'timed-out') {
+      throw new Error(`faultnet: the data plane did not answer ${command.op} within ${REPLY_TIMEOUT_MS} ms`);
+    }
+    const reply = receiveMessageOnPort(this.commands)?.message as CommandReply | undefined;
+    if (reply === undefined) throw new Error(`faultnet: no reply from the data plane to ${command.op}`);
+    if (!reply.ok) throw new Error(reply.message);
+    return reply.value as CommandResults[K];
+  }
+
+  private notify(notice: Notice): void {
+    if (!this.gone) this.worker.postMessage(notice);
+  }
+
+  /** Resolves true once nothing the program sent is on its way, false at `withinMs` or endLinger(). */
+  drain(withinMs: number): Promise<boolean> {
+    if (this.gone) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      this.drainDone = (drained) => {
+        this.drainDone = undefined;
+        resolve(drained);
+      };
+      this.notify({ type: 'drain', withinMs });
+    });
+  }
+
+  endLinger(): void {
+    this.notify({ type: 'endLinger' });
+  }
+
+  /** Stops tun0's use and the host uploads: after it the main thread may close tun0. */
+  finish(): FinishResult {
+    return this.call({ op: 'finish' });
+  }
+
+  /** Closes the data plane's sockets and waits for its thread to end. */
+  async shutdown(): Promise<void> {
+    this.notify({ type: 'shutdown' });
+    const grace = setTimeout(() => void this.worker.terminate(), SHUTDOWN_GRACE_MS);
+    await this.exited;
+    clearTimeout(grace);
+    this.commands.close();
+  }
+}
