@@ -3,8 +3,6 @@
  * Commands arrive on `commands` and are answered there, then the shared word is raised so the
  * main thread, asleep on it, wakes to read the reply.
  */
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Command, CommandReply, DataPlaneConfig, Notice, Report } from './protocol.js';
 import { DataPlane } from './runtime.js';
@@ -14,16 +12,6 @@ interface EntryData {
   commands: MessagePort;
   signal: Int32Array;
 }
-
-/**
- * The thread that releases delayed packets is the instrument's clock: on a busy machine it goes
- * ahead of the program, the TUI and the API (Linux takes a thread id for a process id here). Not
- * permitted (no CAP_SYS_NICE), it keeps the process's priority.
- */
-const DATA_PLANE_NICENESS = -10;
-try {
-  setPriority(Number(readlinkSync('/proc/thread-self').split('/')[2]), DATA_PLANE_NICENESS);
-} catch {}
 
 const { config, commands, signal } = workerData as EntryData;
 const port = parentPort!;

@@ -14,6 +14,12 @@ const ENTRY = new URL('./entry.js', import.meta.url);
 const REPLY_TIMEOUT_MS = 10_000;
 /** After shutdown the thread ends on its own; one that does not by then is terminated. */
 const SHUTDOWN_GRACE_MS = 2_000;
+/**
+ * The data plane's young generation, in MiB. Node's default (about 48 MiB of semi-spaces) lets a
+ * packet's garbage pile up before a scavenge and keeps the whole of it resident; 12 MiB held the
+ * long stress profile's RSS growth under 64 MiB at the same operation rate (docs/TUNING.md).
+ */
+const YOUNG_GENERATION_MB = 12;
 
 export type DataPlaneEvent = Extract<Report, { type: 'event' }>;
 
@@ -54,6 +60,7 @@ export class DataPlaneThread {
     const worker = new Worker(ENTRY, {
       workerData: { config, commands: port2, signal },
       transferList: [port2],
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     return new Promise((resolve, reject) => {
       const failed = (err: Error) => reject(err);

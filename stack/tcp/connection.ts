@@ -13,11 +13,13 @@ import { TCP_HEADER_LENGTH, TcpFlags, type TcpRepr } from '../wire/tcp.js';
 import type { TcpConfig } from './config.js';
 import type { CongestionControl, CongestionFactory } from './congestion/controller.js';
 import { STALL_GAP_MS, TcpCounters } from './counters.js';
+import { startHeader } from './header.js';
 import { InsertResult, ReceiveBuffer } from './receive-buffer.js';
 import { RttEstimator } from './rtt.js';
 import { SackScoreboard } from './sack-scoreboard.js';
 import { SendBuffer } from './send-buffer.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax, seqMin } from './seq.js';
+import { TimeWait, type TimeWaitHost } from './time-wait.js';
 import type { TimerItem } from './timers.js';
 
 const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
@@ -63,9 +65,6 @@ const EV_WRITABLE = 16;
 const EV_RESET = 32;
 const EV_CLOSED = 64;
 
-/** Returned by `input` when a SYN may reuse this TIME_WAIT tuple (RFC 6191). */
-export const INPUT_REUSE = 1;
-
 // RFC 7323 section 5.5: timestamps older than 24 days are no longer trusted for PAWS.
 const PAWS_IDLE = 24 * 24 * 3600 * 1000;
 const TIMESTAMP_OPTION_LENGTH = 12;
@@ -83,8 +82,8 @@ const WORST_DELAYED_ACK_MS = 200;
  */
 const MAX_SEGMENTS_PER_ACK = 16;
 
-/** What a connection needs from its endpoint. */
-export interface ConnectionHost {
+/** What a connection needs from its endpoint (and hands on to its TIME_WAIT record). */
+export interface ConnectionHost extends TimeWaitHost {
   readonly config: TcpConfig;
   /** The latest time the endpoint was driven with (for calls made by the application). */
   readonly now: number;
@@ -92,36 +91,17 @@ export interface ConnectionHost {
   readonly tx: TcpRepr;
   /** Builds and outputs the packet for `tx` plus `payloadLen` bytes of send buffer at `payloadSeq`. */
   emit(conn: Connection, payloadSeq: number, payloadLen: number): void;
-  timerChanged(conn: Connection): void;
+  timerChanged(item: Connection | TimeWait): void;
   markDirty(conn: Connection): void;
   /** The connection reached CLOSED: forget its tuple and timers. */
   detach(conn: Connection): void;
+  /** The connection reached TIME_WAIT: `record` takes its place in the demux and timers. */
+  enterTimeWait(conn: Connection, record: TimeWait): void;
   /** The application declared the destination unreachable: `syn` is the original SYN packet. */
   unreachable(conn: Connection, syn: Uint8Array): void;
 }
 
 function noop(): void {}
-
-/** Resets `tx` to a header with these fields and no options; the caller sets ack and window. */
-export function startHeader(
-  tx: TcpRepr,
-  srcPort: number,
-  dstPort: number,
-  seq: number,
-  flags: number,
-): TcpRepr {
-  tx.srcPort = srcPort;
-  tx.dstPort = dstPort;
-  tx.seq = seq;
-  tx.flags = flags;
-  tx.urgent = 0;
-  tx.mss = 0;
-  tx.windowScale = -1;
-  tx.sackPermitted = false;
-  tx.sackCount = 0;
-  tx.hasTimestamp = false;
-  return tx;
-}
 
 export class Connection implements TimerItem {
   // --- identity (set by the endpoint) ---
@@ -134,8 +114,8 @@ export class Connection implements TimerItem {
   /** IPv6 address bytes for the packet builder (null for IPv4). */
   localAddr6: Uint8Array | null = null;
   remoteAddr6: Uint8Array | null = null;
-  /** Next connection in the same demux bucket. */
-  nextInBucket: Connection | null = null;
+  /** Next connection (or TIME_WAIT record) in the same demux bucket. */
+  nextInBucket: Connection | TimeWait | null = null;
   hashKey = 0;
 
   // --- application hooks ---
@@ -165,7 +145,6 @@ export class Connection implements TimerItem {
   /** Tail loss probe (RFC 8985 section 7): fires when the ACK clock stops before the RTO would. */
   private probeAt = 0;
   private keepaliveAt = 0;
-  private timeWaitAt = 0;
 
   // --- send side ---
   iss = 0;
@@ -507,31 +486,25 @@ export class Connection implements TimerItem {
 
   // ===================================================================== input
 
-  input(seg: TcpRepr, buf: Uint8Array, now: number): number {
+  input(seg: TcpRepr, buf: Uint8Array, now: number): void {
     this.segmentsIn++;
     const flags = seg.flags;
     switch (this.state) {
       case TcpState.CLOSED:
-        return 0;
+      case TcpState.TIME_WAIT:
+        return;
       case TcpState.PENDING:
         this.inputPending(seg, now);
-        return 0;
+        return;
       case TcpState.SYN_SENT:
         this.inputSynSent(seg, now);
-        return 0;
-      case TcpState.TIME_WAIT:
-        if ((flags & (SYN | ACK | RST)) === SYN) {
-          const newer =
-            this.tsOk && seg.hasTimestamp ? seqGt(seg.tsVal, this.tsRecent) : seqGt(seg.seq, this.rcvNxt);
-          if (newer) return INPUT_REUSE;
-        }
-        break;
+        return;
       case TcpState.SYN_RECEIVED:
         if ((flags & (SYN | ACK | RST)) === SYN && seg.seq === this.irs) {
           this.takeSynTimestamp(seg, now);
           this.synDue = true;
           this.host.markDirty(this);
-          return 0;
+          return;
         }
         break;
       default:
@@ -551,7 +524,7 @@ export class Connection implements TimerItem {
       if (now - this.tsRecentAt <= PAWS_IDLE) {
         this.dsackIfOld(seq, payLen);
         this.needAck();
-        return 0;
+        return;
       }
       this.tsRecent = seg.tsVal;
     }
@@ -565,34 +538,32 @@ export class Connection implements TimerItem {
       acceptable = wnd !== 0 && (this.inWindow(seq, wnd) || this.inWindow(seqAdd(seq, segLen - 1), wnd));
     }
     if (!acceptable) {
-      if ((flags & RST) !== 0) return 0;
+      if ((flags & RST) !== 0) return;
       // A zero window still takes valid ACKs (RFC 9293 3.10.7.4).
       if (wnd === 0 && seq === this.rcvNxt && (flags & (ACK | SYN)) === ACK) {
         this.processAck(seg, now, 0);
         this.needAck();
-        return 0;
+        return;
       }
       // A duplicate gets its D-SACK at once, as Linux sends it (tcp_send_dupack): a sender
       // waiting on it to undo a spurious retransmission should not wait for our batch to end.
       if (this.dsackIfOld(seq, payLen) && this.synchronized()) this.sendControl(ACK, this.sndMax, now);
       else this.needAck();
-      return 0;
+      return;
     }
 
     // RST (RFC 5961 section 3): exact match resets, anything else in the window is challenged.
-    // TIME_WAIT ignores RSTs (RFC 1337).
     if ((flags & RST) !== 0) {
-      if (this.state === TcpState.TIME_WAIT) return 0;
       if (seq === this.rcvNxt) this.resetReceived();
       else this.needAck();
-      return 0;
+      return;
     }
     // SYN in a synchronized state (RFC 5961 section 4): challenge ACK.
     if ((flags & SYN) !== 0) {
       this.needAck();
-      return 0;
+      return;
     }
-    if ((flags & ACK) === 0) return 0;
+    if ((flags & ACK) === 0) return;
 
     if (this.tsOk && seg.hasTimestamp && seqGe(seg.tsVal, this.tsRecent) && seqLe(seq, this.lastAckSent)) {
       this.tsRecent = seg.tsVal;
@@ -610,11 +581,11 @@ export class Connection implements TimerItem {
         this.establish(now);
       } else {
         this.sendControl(RST, seg.ack, 0);
-        return 0;
+        return;
       }
     }
 
-    if (!this.processAck(seg, now, payLen)) return 0;
+    if (!this.processAck(seg, now, payLen)) return;
 
     // Trim to the window.
     if (seqLt(seq, this.rcvNxt)) {
@@ -661,12 +632,17 @@ export class Connection implements TimerItem {
     if (this.finSeen && !this.finReceived && this.rcvNxt === this.rcvFinSeq) this.finArrived(now);
     if (segLen > 0) this.ackPending = true;
     if (segLen > 0 || this.ackPending || this.events !== 0) {
-      if (quick && this.ackPending && this.synchronized()) this.sendControl(ACK, this.sndMax, now);
-      // Output still runs: the timers re-arm (TIME_WAIT restarts on a retransmitted FIN) and
-      // data may go out behind the ACK.
+      // The FIN that ends in TIME_WAIT is acknowledged now, as Linux does, not after the close
+      // event: whoever tracks the flow forgets it at onClose, and a later ACK would open it again.
+      if (
+        (quick || (this.state as TcpStateValue) === TcpState.TIME_WAIT) &&
+        this.ackPending &&
+        this.synchronized()
+      )
+        this.sendControl(ACK, this.sndMax, now);
+      // Output still runs: the timers re-arm and data may go out behind the ACK.
       this.host.markDirty(this);
     }
-    return 0;
   }
 
   /** Data received, SYN exchange done: a pure ACK may go now. */
@@ -990,11 +966,6 @@ export class Connection implements TimerItem {
     this.sndNxt = this.sndMax;
   }
 
-  /** Drops a TIME_WAIT connection whose tuple a new SYN reuses (RFC 6191). */
-  expire(): void {
-    this.close('normal');
-  }
-
   private resetReceived(): void {
     this.events |= EV_RESET;
     this.close('reset');
@@ -1020,34 +991,45 @@ export class Connection implements TimerItem {
     }
   }
 
+  /**
+   * Hands the tuple to a TIME_WAIT record (time-wait.ts) and leaves the demux and timers: what
+   * is left here is the close event, at the next flush.
+   */
   private enterTimeWait(now: number): void {
     this.state = TcpState.TIME_WAIT;
-    this.rtoAt = 0;
-    this.persistAt = 0;
-    this.probeAt = 0;
-    this.keepaliveAt = 0;
-    this.timeWaitAt = now + this.host.config.timeWait;
+    this.rtoAt = this.persistAt = this.probeAt = this.keepaliveAt = 0;
+    this.deadline = 0;
     this.sendBuffer.release();
     if (this.receiveBuffer.readable === 0) this.receiveBuffer.release();
+    const record = new TimeWait(
+      this.host,
+      this,
+      this.hashKey,
+      this.sndMax,
+      this.rcvNxt,
+      this.windowField(),
+      this.tsOk,
+      this.tsRecent,
+      this.tsOffset,
+      this.host.config.timeWait,
+      now,
+    );
+    this.host.enterTimeWait(this, record);
     this.events |= EV_CLOSED;
     this.host.markDirty(this);
-    this.rearm();
   }
 
   private close(reason: CloseReason): void {
-    if (this.state === TcpState.CLOSED) return;
-    const wasTimeWait = this.state === TcpState.TIME_WAIT;
+    if (this.state === TcpState.CLOSED || this.state === TcpState.TIME_WAIT) return;
     this.state = TcpState.CLOSED;
     this.closeReason = reason;
-    this.rtoAt = this.persistAt = this.probeAt = this.keepaliveAt = this.timeWaitAt = 0;
+    this.rtoAt = this.persistAt = this.probeAt = this.keepaliveAt = 0;
     this.deadline = 0;
     this.sendBuffer.release();
     // Unread data stays readable after the close; only an empty ring is given back.
     if (this.receiveBuffer.readable === 0) this.receiveBuffer.release();
-    if (!wasTimeWait) {
-      this.events |= EV_CLOSED;
-      this.host.markDirty(this);
-    }
+    this.events |= EV_CLOSED;
+    this.host.markDirty(this);
     this.host.detach(this);
   }
 
@@ -1200,8 +1182,8 @@ export class Connection implements TimerItem {
         this.rearm();
         return;
       case TcpState.TIME_WAIT:
+        // The ACK of the peer's FIN; the timers are the TIME_WAIT record's now.
         if (this.ackPending) this.sendControl(ACK, this.sndMax, now);
-        this.rearm();
         return;
       default:
         break;
@@ -1420,22 +1402,19 @@ export class Connection implements TimerItem {
 
   /** Recomputes the single deadline the endpoint's timer heap files this connection under. */
   rearm(): void {
+    // In TIME_WAIT the record (time-wait.ts) has the tuple's only timer.
+    if (this.state === TcpState.TIME_WAIT) return;
     let d = 0;
     if (this.rtoAt !== 0) d = this.rtoAt;
     if (this.persistAt !== 0 && (d === 0 || this.persistAt < d)) d = this.persistAt;
     if (this.probeAt !== 0 && (d === 0 || this.probeAt < d)) d = this.probeAt;
     if (this.keepaliveAt !== 0 && (d === 0 || this.keepaliveAt < d)) d = this.keepaliveAt;
-    if (this.timeWaitAt !== 0 && (d === 0 || this.timeWaitAt < d)) d = this.timeWaitAt;
     this.deadline = d;
     this.host.timerChanged(this);
   }
 
   /** Runs every timer due at `now`. */
   onTimer(now: number): void {
-    if (this.timeWaitAt !== 0 && now >= this.timeWaitAt) {
-      this.close('normal');
-      return;
-    }
     if (this.rtoAt !== 0 && now >= this.rtoAt) {
       this.rtoAt = 0;
       this.retransmitTimeout(now);

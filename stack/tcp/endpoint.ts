@@ -68,10 +68,12 @@ import {
 import { emitTcp, fillTcpChecksum, newTcpRepr, parseTcp, TcpFlags, tcpChecksumValid } from '../wire/tcp.js';
 import { type TcpConfig, tcpConfig } from './config.js';
 import type { CongestionFactory } from './congestion/controller.js';
-import { Connection, type ConnectionHost, INPUT_REUSE, startHeader } from './connection.js';
+import { Connection, type ConnectionHost } from './connection.js';
 import { TcpCounters } from './counters.js';
+import { startHeader } from './header.js';
 import { IsnGenerator } from './isn.js';
 import { seqAdd } from './seq.js';
+import { INPUT_REUSE, type TimeWait, type Tuple } from './time-wait.js';
 import { TimerHeap } from './timers.js';
 
 const { SYN, ACK, RST, FIN } = TcpFlags;
@@ -134,9 +136,10 @@ export class TcpEndpoint implements ConnectionHost {
   private readonly closedCounters = new TcpCounters();
   private readonly totals = new TcpCounters();
 
-  private readonly table = new Map<number, Connection>();
+  /** Demux buckets: live connections and TIME_WAIT records (time-wait.ts), chained. */
+  private readonly table = new Map<number, Connection | TimeWait>();
   private count = 0;
-  private readonly timers = new TimerHeap<Connection>();
+  private readonly timers = new TimerHeap<Connection | TimeWait>();
   private readonly dirty: Connection[] = [];
   private flushing = false;
   private readonly out: Uint8Array;
@@ -230,12 +233,15 @@ export class TcpEndpoint implements ConnectionHost {
     }
     words[n - 1] = ((seg.srcPort << 16) | seg.dstPort) >>> 0;
     const hash = tupleHash(words, n);
-    let conn = this.find(hash, v6, words);
-    if (conn !== null && conn.input(seg, packet, now) === INPUT_REUSE) {
-      conn.expire();
-      conn = null;
+    const found = this.find(hash, v6, words);
+    if (found instanceof Connection) {
+      found.input(seg, packet, now);
+      return;
     }
-    if (conn !== null) return;
+    if (found !== null) {
+      if (found.input(seg, now) !== INPUT_REUSE) return;
+      this.unlink(found);
+    }
     const flags = seg.flags;
     if ((flags & RST) !== 0) return;
     if ((flags & (SYN | ACK | FIN)) === SYN) {
@@ -247,7 +253,7 @@ export class TcpEndpoint implements ConnectionHost {
     this.resetFor(v6, seg);
   }
 
-  private find(hash: number, v6: boolean, words: Uint32Array): Connection | null {
+  private find(hash: number, v6: boolean, words: Uint32Array): Connection | TimeWait | null {
     let c = this.table.get(hash) ?? null;
     const ports = words[v6 ? 8 : 2]!;
     while (c !== null) {
@@ -349,14 +355,23 @@ export class TcpEndpoint implements ConnectionHost {
 
   emit(conn: Connection, payloadSeq: number, payloadLen: number): void {
     if ((this.tx.flags & RST) !== 0) this.stats.resetsSent++;
-    if (conn.v6) {
-      this.ip6tx.src = conn.localAddr6!;
-      this.ip6tx.dst = conn.remoteAddr6!;
-    } else {
-      this.ip4tx.src = conn.localWords[0]!;
-      this.ip4tx.dst = conn.remoteWords[0]!;
-    }
+    this.address(conn);
     this.send(conn.v6, conn, payloadSeq, payloadLen);
+  }
+
+  emitControl(tuple: Tuple): void {
+    this.address(tuple);
+    this.send(tuple.v6, null, 0, 0);
+  }
+
+  private address(tuple: Tuple): void {
+    if (tuple.v6) {
+      this.ip6tx.src = tuple.localAddr6!;
+      this.ip6tx.dst = tuple.remoteAddr6!;
+    } else {
+      this.ip4tx.src = tuple.localWords[0]!;
+      this.ip4tx.dst = tuple.remoteWords[0]!;
+    }
   }
 
   private send(v6: boolean, conn: Connection | null, payloadSeq: number, payloadLen: number): void {
@@ -383,8 +398,8 @@ export class TcpEndpoint implements ConnectionHost {
     this.output(buf, ipLen + segLen);
   }
 
-  timerChanged(conn: Connection): void {
-    this.timers.update(conn);
+  timerChanged(item: Connection | TimeWait): void {
+    this.timers.update(item);
   }
 
   markDirty(conn: Connection): void {
@@ -403,7 +418,9 @@ export class TcpEndpoint implements ConnectionHost {
     t.reset();
     t.add(this.closedCounters);
     for (const head of this.table.values()) {
-      for (let c: Connection | null = head; c !== null; c = c.nextInBucket) t.add(c.counters);
+      for (let c: Connection | TimeWait | null = head; c !== null; c = c.nextInBucket) {
+        if (c instanceof Connection) t.add(c.counters);
+      }
     }
     return t;
   }
@@ -412,26 +429,56 @@ export class TcpEndpoint implements ConnectionHost {
   resetCounters(): void {
     this.closedCounters.reset();
     for (const head of this.table.values()) {
-      for (let c: Connection | null = head; c !== null; c = c.nextInBucket) c.counters.reset();
+      for (let c: Connection | TimeWait | null = head; c !== null; c = c.nextInBucket) {
+        if (c instanceof Connection) c.counters.reset();
+      }
     }
   }
 
   detach(conn: Connection): void {
+    if (this.unlink(conn)) this.closedCounters.add(conn.counters);
+  }
+
+  enterTimeWait(conn: Connection, record: TimeWait): void {
+    if (!this.replace(conn, record)) return;
     this.timers.remove(conn);
-    const head = this.table.get(conn.hashKey);
-    if (head === undefined) return;
-    if (head === conn) {
-      if (conn.nextInBucket === null) this.table.delete(conn.hashKey);
-      else this.table.set(conn.hashKey, conn.nextInBucket);
+    this.closedCounters.add(conn.counters);
+    this.timers.update(record);
+  }
+
+  /** Puts `next` in `prev`'s place in its bucket chain; false if `prev` was not filed. */
+  private replace(prev: Connection | TimeWait, next: Connection | TimeWait): boolean {
+    const head = this.table.get(prev.hashKey);
+    next.nextInBucket = prev.nextInBucket;
+    if (head === prev) {
+      this.table.set(prev.hashKey, next);
+    } else {
+      let c: Connection | TimeWait | null | undefined = head;
+      while (c !== undefined && c !== null && c.nextInBucket !== prev) c = c.nextInBucket;
+      if (c === undefined || c === null) return false;
+      c.nextInBucket = next;
+    }
+    prev.nextInBucket = null;
+    return true;
+  }
+
+  /** Forgets a connection or TIME_WAIT record: its bucket entry and timers. False if not filed. */
+  private unlink(item: Connection | TimeWait): boolean {
+    this.timers.remove(item);
+    const head = this.table.get(item.hashKey);
+    if (head === undefined) return false;
+    if (head === item) {
+      if (item.nextInBucket === null) this.table.delete(item.hashKey);
+      else this.table.set(item.hashKey, item.nextInBucket);
     } else {
       let c = head;
-      while (c.nextInBucket !== null && c.nextInBucket !== conn) c = c.nextInBucket;
-      if (c.nextInBucket !== conn) return;
-      c.nextInBucket = conn.nextInBucket;
+      while (c.nextInBucket !== null && c.nextInBucket !== item) c = c.nextInBucket;
+      if (c.nextInBucket !== item) return false;
+      c.nextInBucket = item.nextInBucket;
     }
-    conn.nextInBucket = null;
+    item.nextInBucket = null;
     this.count--;
-    this.closedCounters.add(conn.counters);
+    return true;
   }
 
   unreachable(conn: Connection, syn: Uint8Array): void {
@@ -458,7 +505,10 @@ export class TcpEndpoint implements ConnectionHost {
   /** Runs every timer due at `now`, then flushes. */
   poll(now: number): void {
     this.now = now;
-    for (let c = this.timers.popExpired(now); c !== null; c = this.timers.popExpired(now)) c.onTimer(now);
+    for (let c = this.timers.popExpired(now); c !== null; c = this.timers.popExpired(now)) {
+      if (c instanceof Connection) c.onTimer(now);
+      else this.unlink(c);
+    }
     this.flush(now);
   }
 

@@ -208,34 +208,39 @@ test('the registry functions: register, load a file, list', () => {
   clearPolicies();
 });
 
-test('a network left open is ended when the process exits', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'faultnet-exit-'));
-  const socket = join(dir, 'control.sock');
-  const api = join(fileURLToPath(import.meta.url), '..', '..', '..', 'src', 'api', 'index.js');
-  const script = join(dir, 'leave-open.mjs');
-  writeFileSync(
-    script,
-    `import { Network } from ${JSON.stringify(api)};\n` +
-      `const net = await Network.start({ control: ${JSON.stringify(socket)} });\n` +
-      `await net.spawn('sleep', ['1000'], { stdio: 'ignore' });\n` +
-      `const r = await net.exec('true');\n` +
-      `const ns = (await import('node:fs')).readlinkSync('/proc/' + net.pid + '/ns/net');\n` +
-      `console.log('open', r.code, net.pid, ns.replace(/\\D/g, ''));\n` +
-      `process.exit(5);\n`,
-  );
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
+for (const [how, ending, expected] of [
+  ['process.exit(5)', 'process.exit(5);', 5],
+  ["an exception thrown in the user's code", "setImmediate(() => { throw new Error('user bug'); });", 1],
+] as const) {
+  test(`a network left open is ended when the process ends by ${how}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultnet-exit-'));
+    const socket = join(dir, 'control.sock');
+    const api = join(fileURLToPath(import.meta.url), '..', '..', '..', 'src', 'api', 'index.js');
+    const script = join(dir, 'leave-open.mjs');
+    writeFileSync(
+      script,
+      `import { Network } from ${JSON.stringify(api)};\n` +
+        `const net = await Network.start({ control: ${JSON.stringify(socket)} });\n` +
+        `await net.spawn('sleep', ['1000'], { stdio: 'ignore' });\n` +
+        `const r = await net.exec('true');\n` +
+        `const ns = (await import('node:fs')).readlinkSync('/proc/' + net.pid + '/ns/net');\n` +
+        `console.log('open', r.code, net.pid, ns.replace(/\\D/g, ''));\n` +
+        `${ending}\n`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, expected);
+    const [word, execCode, launcher, inode] = out.trim().split(' ');
+    assert.deepEqual([word, execCode], ['open', '0']);
+    assert.equal(existsSync(socket), false, 'control socket removed');
+    // The kernel ends the launcher (PR_SET_PDEATHSIG) and then the namespace asynchronously.
+    assert.ok(await eventually(() => !existsSync(`/proc/${launcher}`), 5000), 'launcher gone');
+    const namespaces = () =>
+      execFileSync('lsns', ['-n', '-t', 'net', '-o', 'NS'], { encoding: 'utf8' }).split(/\s+/);
+    assert.ok(await eventually(() => !namespaces().includes(inode!), 5000), `namespace ${inode} gone`);
   });
-  const code = await new Promise((resolve) => child.on('close', resolve));
-  assert.equal(code, 5);
-  const [word, execCode, launcher, inode] = out.trim().split(' ');
-  assert.deepEqual([word, execCode], ['open', '0']);
-  assert.equal(existsSync(socket), false, 'control socket removed');
-  // The kernel ends the launcher (PR_SET_PDEATHSIG) and then the namespace asynchronously.
-  assert.ok(await eventually(() => !existsSync(`/proc/${launcher}`), 5000), 'launcher gone');
-  const namespaces = () =>
-    execFileSync('lsns', ['-n', '-t', 'net', '-o', 'NS'], { encoding: 'utf8' }).split(/\s+/);
-  assert.ok(await eventually(() => !namespaces().includes(inode!), 5000), `namespace ${inode} gone`);
-});
+}

@@ -596,6 +596,23 @@ describe('TIME_WAIT', () => {
     assert.equal(only(peer.take()).flags, ACK);
     peer.send({ flags: RST, seq: rcv + 1 });
     assert.equal(conn.stateName, 'TIME_WAIT');
+    assert.equal(peer.ep.connectionCount, 1, 'the TIME_WAIT record stays');
+    assert.equal(peer.take().length, 0);
+  });
+
+  test('a retransmitted FIN is acknowledged again and restarts the 2MSL timer', () => {
+    const { peer, snd, rcv } = toTimeWait();
+    peer.run(40_000, 1000);
+    peer.send({ flags: ACK | FIN, seq: rcv, ack: snd + 1, ts: [400, 0] });
+    const ack = only(peer.take());
+    assert.equal(ack.flags, ACK);
+    assert.equal(ack.ack, rcv + 1);
+    assert.equal(ack.seq, snd + 1);
+    assert.equal(ack.ts![1], 400, 'echoes the newest timestamp');
+    peer.run(40_000, 1000);
+    assert.equal(peer.ep.connectionCount, 1, '60 s from the retransmission, not from the first FIN');
+    peer.run(21_000, 1000);
+    assert.equal(peer.ep.connectionCount, 0);
   });
 });
 
