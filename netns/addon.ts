@@ -27,6 +27,8 @@ export interface NativeAddon {
   /** Fires once after `delayMs` (nanosecond resolution), replacing any earlier arming. */
   armTimer(handle: TimerHandle, delayMs: number): void;
   stopTimer(handle: TimerHandle): void;
+  /** malloc_trim(0): the C heap's free pages back to the kernel; true if any were released. */
+  trimMemory(): boolean;
 }
 
 export type TimerHandle = { readonly __timer: unique symbol };

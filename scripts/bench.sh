@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# faultnet against slirp4netns and a veth pair, in one run on this machine.
+# faultnet against pasta, slirp4netns and a veth pair, in one run on this machine.
 #
-#   bash scripts/bench.sh          (root; iperf3, socat, slirp4netns, python3 on PATH)
+#   bash scripts/bench.sh          (root; iperf3, socat, slirp4netns, pasta, tmux, python3 on PATH)
 #
 # Prints a Markdown table and writes every raw result to artifacts/bench-<timestamp>.json.
-# Everything it starts (servers, namespaces, slirp4netns, the veth pair) is removed on exit,
-# Ctrl-C included. Environment: BENCH_SECONDS (iperf3 duration, default 5), BENCH_ROUNDS
-# (interleaved rounds of the side-by-side runs, default 3), BENCH_PROFILE=0 to skip the CPU
-# profiles.
+# Everything it starts (servers, namespaces, pasta, slirp4netns, the veth pair, a worktree) is
+# removed on exit, Ctrl-C included. Environment: BENCH_SECONDS (iperf3 duration, default 5),
+# BENCH_ROUNDS (interleaved rounds of the side-by-side runs, default 3), BENCH_PROFILE=0 to skip
+# the CPU profiles, BENCH_BEFORE=<commit> to add that commit of faultnet as a contender (built
+# in a temporary worktree: "before and after" in one run).
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,11 +26,15 @@ mkdir -p "$RESULTS" artifacts
 
 # Names unique to this run, so concurrent runs (and anything else on the host) are left alone.
 NETNS=fnbench$$
+PASTA_NS=fnpasta$$
 VETH_HOST=fnbh$$
 VETH_NS=fnbn$$
+BEFORE=${BENCH_BEFORE:-}
+BEFORE_DIR=$WORK/before
 PIDS=()       # processes this script started and that may still run
 SLIRP_NS_PID= # the `unshare --net sleep` holding slirp4netns's namespace
 SLIRP_PID=
+PASTA_PID=
 
 forget_pid() {
   local keep=() p
@@ -54,7 +59,9 @@ cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   ip netns del "$NETNS" 2>/dev/null
+  ip netns del "$PASTA_NS" 2>/dev/null
   ip link del "$VETH_HOST" 2>/dev/null
+  [[ -d $BEFORE_DIR ]] && git worktree remove --force "$BEFORE_DIR" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -109,7 +116,7 @@ echo_servers_ready() {
   for f in "$WORK"/*-echo-*.out; do grep -q ready "$f" || return 1; done
 }
 
-for tool in iperf3 socat slirp4netns python3 nsenter unshare ss timeout; do
+for tool in iperf3 socat slirp4netns pasta tmux python3 nsenter unshare ss timeout; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 [[ $(id -u) -eq 0 ]] || die "needs root (namespaces, TUN, veth)"
@@ -120,6 +127,15 @@ fi
 note "compiling TypeScript"
 npx tsc -p tsconfig.json >>"$LOG" 2>&1 # other areas' type errors do not stop the emit
 [[ -f dist/src/cli/main.js ]] || die "tsc produced no dist/"
+CONTENDERS=(faultnet pasta slirp4netns veth)
+if [[ -n $BEFORE ]]; then
+  note "building faultnet at $BEFORE in a worktree"
+  git worktree add --detach "$BEFORE_DIR" "$BEFORE" >>"$LOG" 2>&1 || die "git worktree add $BEFORE failed"
+  ln -s "$ROOT/node_modules" "$BEFORE_DIR/node_modules"
+  (cd "$BEFORE_DIR" && npx tsc -p tsconfig.json && npx node-gyp rebuild --directory netns/native) >>"$LOG" 2>&1 ||
+    die "building $BEFORE failed"
+  CONTENDERS=(faultnet faultnet-before pasta slirp4netns veth)
+fi
 
 read -r PORT_IPERF PORT_UDP PORT_TCP < <(python3 -c '
 import socket
@@ -150,10 +166,11 @@ console.log(JSON.stringify({
   node: process.version,
   iperf3: version("iperf3", ["--version"]),
   slirp4netns: version("slirp4netns", ["--version"]),
+  before: process.argv[4] || null,
   loadAverageAtStart: os.loadavg(),
   secondsPerIperfRun: Number(process.argv[2]),
   rounds: Number(process.argv[3]),
-}));' "$STAMP" "$SECONDS_PER_RUN" "$ROUNDS" >"$RESULTS/machine.json"
+}));' "$STAMP" "$SECONDS_PER_RUN" "$ROUNDS" "$BEFORE" >"$RESULTS/machine.json"
 
 # --- servers on the host: loopback (faultnet, slirp4netns) and the veth address -------------
 note "veth pair $VETH_HOST <-> $NETNS/$VETH_NS on $VETH_NET.0/24"
@@ -193,6 +210,24 @@ slirp_down() {
   SLIRP_NS_PID=
 }
 
+# pasta joins a named namespace (a /proc/PID path it cannot open once it has dropped its
+# capabilities) as root, and maps its gateway, 10.0.2.2 as for faultnet, to the host's loopback.
+pasta_configured() { ip netns exec "$PASTA_NS" ip -4 route show default | grep -q 10.0.2.2; }
+
+pasta_up() {
+  ip netns add "$PASTA_NS" || die "ip netns add $PASTA_NS failed"
+  start_bg pasta pasta --runas 0:0 -f -q --config-net -a 10.0.2.100 -n 24 -g 10.0.2.2 -m "$1" \
+    --netns "$PASTA_NS" --netns-only
+  PASTA_PID=${PIDS[-1]}
+  wait_until "pasta to configure its interface" pasta_configured
+}
+
+pasta_down() {
+  stop_pid "$PASTA_PID"
+  PASTA_PID=
+  ip netns del "$PASTA_NS"
+}
+
 veth_mtu() {
   ip link set "$VETH_HOST" mtu "$1"
   ip netns exec "$NETNS" ip link set "$VETH_NS" mtu "$1"
@@ -207,6 +242,8 @@ in_ns() {
   shift 2
   case $contender in
   faultnet) IN_NS=(node bin/faultnet.js run --mtu "$mtu" "$@" --) ;;
+  faultnet-before) IN_NS=(node "$BEFORE_DIR/bin/faultnet.js" run --mtu "$mtu" "$@" --) ;;
+  pasta) IN_NS=(ip netns exec "$PASTA_NS") ;;
   slirp4netns) IN_NS=(nsenter --net="/proc/$SLIRP_NS_PID/ns/net") ;;
   veth) IN_NS=(ip netns exec "$NETNS") ;;
   esac
@@ -245,12 +282,13 @@ for round in $(seq "$ROUNDS"); do
   for mtu in 1500 65520; do
     note "round $round/$ROUNDS, MTU $mtu"
     slirp_up "$mtu"
+    pasta_up "$mtu"
     veth_mtu "$mtu"
     for dir in up down; do
-      for c in faultnet slirp4netns veth; do iperf_tcp "$c" "$mtu" "$dir" "iperf-$c-$mtu-$dir-r$round"; done
+      for c in "${CONTENDERS[@]}"; do iperf_tcp "$c" "$mtu" "$dir" "iperf-$c-$mtu-$dir-r$round"; done
     done
     if [[ $mtu -eq 1500 ]]; then
-      for c in faultnet slirp4netns veth; do
+      for c in "${CONTENDERS[@]}"; do
         note "  round trips $c"
         in_ns "$c" "$mtu"
         run_step 120 "$RESULTS/rtt-udp-$c-r$round.json" "${IN_NS[@]}" \
@@ -260,10 +298,24 @@ for round in $(seq "$ROUNDS"); do
       done
     fi
     slirp_down
+    pasta_down
   done
   # Goodput under 1% loss: faultnet only, this machine has no netem for the others.
   for dir in up down; do
     iperf_tcp faultnet 1500 "$dir" "iperf-faultnet-loss1-1500-$dir-r$round" --loss 1% --seed "$round"
+  done
+done
+
+# --- added-delay error: ping under --latency 20ms, idle, with the TUI drawing, and with the
+# library's main thread busy in 30 ms slices ------------------------------------------------
+for round in $(seq "$ROUNDS"); do
+  for mode in idle tui busy; do
+    note "added-delay error, $mode, round $round"
+    run_step 180 "$RESULTS/delay-$mode-faultnet-r$round.json" node "$HELPERS/delay-error.mjs" "$mode" "$ROOT"
+    if [[ -n $BEFORE ]]; then
+      run_step 180 "$RESULTS/delay-$mode-faultnet-before-r$round.json" \
+        node "$HELPERS/delay-error.mjs" "$mode" "$BEFORE_DIR"
+    fi
   done
 done
 

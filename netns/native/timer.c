@@ -6,7 +6,7 @@
 #define _GNU_SOURCE
 #include "timer.h"
 
-#include "errors.h"
+#include "napi-util.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -66,13 +66,12 @@ static void on_expired(uv_poll_t *handle, int status, int events) {
   napi_close_handle_scope(env, scope);
 }
 
-static hrtimer_t *get_timer(napi_env env, napi_value v) {
-  hrtimer_t *t = NULL;
-  if (napi_get_value_external(env, v, (void **)&t) != napi_ok || t == NULL) {
-    napi_throw_type_error(env, NULL, "not a timer handle");
-    return NULL;
-  }
-  return t;
+/* The timer of a call's first argument (the remaining ones in argv[1..n-1]); NULL once stopped. */
+static hrtimer_t *timer_call(napi_env env, napi_callback_info info, napi_value *argv, size_t n) {
+  size_t argc = n;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  hrtimer_t *t = argc < 1 ? NULL : unwrap_handle(env, argv[0], "timer");
+  return t == NULL || t->stopped ? NULL : t;
 }
 
 /* startTimer(callback): a disarmed timer whose expiry calls `callback()` on this thread's loop. */
@@ -116,11 +115,9 @@ static napi_value start_timer(napi_env env, napi_callback_info info) {
 
 /* armTimer(handle, delayMs): fires once after delayMs (0 or less: at once); replaces any earlier arming. */
 static napi_value arm_timer(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  hrtimer_t *t = get_timer(env, argv[0]);
-  if (t == NULL || t->stopped) return NULL;
+  hrtimer_t *t = timer_call(env, info, argv, 2);
+  if (t == NULL) return NULL;
   double ms = 0;
   napi_get_value_double(env, argv[1], &ms);
   /* A zero it_value disarms: the earliest expiry is one nanosecond away. */
@@ -136,11 +133,9 @@ static napi_value arm_timer(napi_env env, napi_callback_info info) {
 
 /* stopTimer(handle): disarms and closes it; the callback is not called again. */
 static napi_value stop_timer(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  hrtimer_t *t = get_timer(env, argv[0]);
-  if (t == NULL || t->stopped) return NULL;
+  hrtimer_t *t = timer_call(env, info, argv, 1);
+  if (t == NULL) return NULL;
   t->stopped = 1;
   napi_remove_env_cleanup_hook(env, timer_cleanup, t);
   uv_poll_stop(&t->poll);

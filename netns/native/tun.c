@@ -27,7 +27,8 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "errors.h"
+#include "napi-util.h"
+#include "memory.h"
 #include "timer.h"
 
 #define MAX_BATCHES_PER_WAKE 64
@@ -275,11 +276,8 @@ static napi_value stop_reader(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  reader_t *r;
-  if (napi_get_value_external(env, argv[0], (void **)&r) != napi_ok) {
-    napi_throw_type_error(env, NULL, "stopReader: not a reader handle");
-    return NULL;
-  }
+  reader_t *r = unwrap_handle(env, argv[0], "reader");
+  if (r == NULL) return NULL;
   stop_reader_internal(r);
   return NULL;
 }
@@ -366,14 +364,7 @@ static void finalize_writer(napi_env env, void *data, void *hint) {
   free(w);
 }
 
-static writer_t *get_writer(napi_env env, napi_value v) {
-  writer_t *w = NULL;
-  if (napi_get_value_external(env, v, (void **)&w) != napi_ok) {
-    napi_throw_type_error(env, NULL, "not a writer handle");
-    return NULL;
-  }
-  return w;
-}
+static writer_t *get_writer(napi_env env, napi_value v) { return unwrap_handle(env, v, "writer"); }
 
 static napi_value start_writer(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -482,6 +473,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   timer_define(env, exports);
+  memory_define(env, exports);
   return exports;
 }
 

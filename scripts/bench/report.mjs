@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 
 const [dir, artifact] = process.argv.slice(2);
-const CONTENDERS = ['faultnet', 'slirp4netns', 'veth'];
 
 const raw = {};
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
@@ -14,6 +13,18 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     raw[file.slice(0, -5)] = null; // an interrupted or failed step: reported as n/a
   }
 }
+
+const machine = raw.machine ?? {};
+/** faultnet first; the others are what each ratio divides by. */
+const CONTENDERS = [
+  'faultnet',
+  ...(machine.before ? ['faultnet-before'] : []),
+  'pasta',
+  'slirp4netns',
+  'veth',
+];
+const OTHERS = CONTENDERS.slice(1);
+const title = (c) => (c === 'faultnet-before' ? `faultnet@${machine.before.slice(0, 7)}` : c);
 
 const median = (values) => {
   const v = values.filter((x) => typeof x === 'number').sort((a, b) => a - b);
@@ -63,18 +74,15 @@ const rows = [];
 const summary = { comparisons: {}, faultnet: {} };
 
 function compare(label, unit, digits, values) {
-  const [f, s, v] = values;
-  summary.comparisons[label] = {
-    unit,
-    faultnet: f,
-    slirp4netns: s,
-    veth: v,
-    faultnetOverSlirp4netns: ratio(f, s),
-    faultnetOverVeth: ratio(f, v),
-  };
-  rows.push(
-    `| ${label} | ${fmt(f, digits)} | ${fmt(s, digits)} | ${fmt(v, digits)} | ${x(ratio(f, s))} | ${x(ratio(f, v))} |`,
-  );
+  const [f, ...others] = values;
+  const entry = { unit, faultnet: f };
+  OTHERS.forEach((c, i) => {
+    entry[c] = others[i];
+    entry[`faultnetOver:${c}`] = ratio(f, others[i]);
+  });
+  summary.comparisons[label] = entry;
+  const cells = [fmt(f, digits), ...others.map((v) => fmt(v, digits)), ...others.map((v) => x(ratio(f, v)))];
+  rows.push(`| ${label} | ${cells.join(' | ')} |`);
 }
 
 for (const mtu of [1500, 65520]) {
@@ -105,7 +113,6 @@ for (const [proto, label] of [
   }
 }
 
-const machine = raw.machine ?? {};
 const load = (l) => (Array.isArray(l) ? l.map((v) => v.toFixed(2)).join(' ') : 'n/a');
 const lines = [];
 lines.push(
@@ -116,9 +123,38 @@ lines.push(
   `Side by side, median of ${machine.rounds ?? '?'} interleaved rounds (ratios are faultnet ÷ other: above 1× is better for throughput, worse for latency):`,
 );
 lines.push('');
-lines.push('| Measurement | faultnet | slirp4netns | veth | faultnet/slirp4netns | faultnet/veth |');
-lines.push('|---|---:|---:|---:|---:|---:|');
+lines.push(
+  `| Measurement | ${CONTENDERS.map(title).join(' | ')} | ${OTHERS.map((c) => `faultnet/${title(c)}`).join(' | ')} |`,
+);
+lines.push(`|---|${'---:|'.repeat(CONTENDERS.length + OTHERS.length)}`);
 lines.push(...rows);
+lines.push('');
+
+// Added-delay error: ping's RTT minus the configured 40 ms, median over the rounds.
+const delayVersions = CONTENDERS.filter((c) => c.startsWith('faultnet'));
+const delayRows = [];
+summary.addedDelayError = {};
+for (const [mode, label] of [
+  ['idle', 'idle'],
+  ['tui', 'TUI drawing (160x50, tmux)'],
+  ['busy', 'library, main thread busy in 30 ms slices'],
+]) {
+  const cells = [];
+  for (const c of delayVersions) {
+    const p50 = median(rounds(`delay-${mode}-${c}`).map((k) => raw[k]?.errorMs?.p50));
+    const p99 = median(rounds(`delay-${mode}-${c}`).map((k) => raw[k]?.errorMs?.p99));
+    summary.addedDelayError[`${mode}:${c}`] = { p50Ms: p50, p99Ms: p99 };
+    cells.push(`${fmt(p50, 2)} / ${fmt(p99, 2)}`);
+  }
+  delayRows.push(`| ${label} | ${cells.join(' | ')} |`);
+}
+lines.push(
+  'Added-delay error, ping under `--latency 20ms` (measured round trip minus the configured 40 ms, p50 / p99 in ms, median of the rounds; 200 pings at 20 ms intervals):',
+);
+lines.push('');
+lines.push(`| Condition | ${delayVersions.map(title).join(' | ')} |`);
+lines.push(`|---|${'---:|'.repeat(delayVersions.length)}`);
+lines.push(...delayRows);
 lines.push('');
 
 const tunRuns = Object.keys(raw)
@@ -245,7 +281,7 @@ for (const key of profiles) {
   summary[key] = { ...p, busyPercent };
   lines.push('');
   lines.push(
-    `Top self time, \`node --cpu-prof\` of faultnet during iperf3 ${dirKey === 'up' ? 'namespace→host' : 'host→namespace'} at MTU ${mtu} (main thread ${fmt(busyPercent, 0)}% busy):`,
+    `Top self time, \`node --cpu-prof\` of faultnet during iperf3 ${dirKey === 'up' ? 'namespace→host' : 'host→namespace'} at MTU ${mtu} (busiest thread, the data plane, ${fmt(busyPercent, 0)}% busy):`,
   );
   lines.push('');
   lines.push('| Function | Self ms | % of busy |');

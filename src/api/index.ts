@@ -17,7 +17,8 @@ export {
 export type { Policy } from '../policy/types.js';
 export type { RunEvent, RunEventKind } from './events.js';
 export type { ExecOptions, ExecResult, NamespaceSpawnOptions } from './exec.js';
-export { type CloseOptions, Network, type NetworkOptions, type ProgramSpec } from './network.js';
+export { type CloseOptions, Network } from './network.js';
+export type { NetworkOptions, ProgramSpec } from './network-options.js';
 export { OptionError } from './options.js';
 export {
   type PolicySource,

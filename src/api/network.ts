@@ -1,4 +1,4 @@
-import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Namespace } from '../../netns/namespace.js';
@@ -6,14 +6,11 @@ import type { ControlTarget } from '../control/operations.js';
 import { ControlServer } from '../control/server.js';
 import { ADDRESSES } from '../dataplane/addresses.js';
 import { DataPlaneThread } from '../dataplane/thread.js';
-import type { DnsUpstream } from '../dns/handler.js';
-import { parseUpstream, readSystemResolvers } from '../dns/resolvers.js';
 import type { StatsSnapshot } from '../metrics/snapshot.js';
-import { childPath } from '../policy/errors.js';
 import { defaultRegistry, PolicyRegistry } from '../policy/registry.js';
-import { compileRuleSet, type RuleSet } from '../policy/resolve.js';
 import { validatePolicy } from '../policy/schema.js';
 import type { Policy } from '../policy/types.js';
+import { compileActive, lookUp, storeStartPolicies } from './activation.js';
 import { EventLog } from './events.js';
 import {
   collect,
@@ -22,194 +19,12 @@ import {
   type NamespaceSpawnOptions,
   spawnInNamespace,
 } from './exec.js';
+import { type NetworkOptions, type ProgramSpec, resolveOptions } from './network-options.js';
 import { runWithNetwork, type ScopeTarget, trackNetwork, untrackNetwork } from './open-networks.js';
-import {
-  checkOptionShape,
-  DEFAULT_LINGER_MS,
-  OptionError,
-  parseHosts,
-  parseIdleTimeout,
-  parseLimits,
-  parseLinger,
-  parseMtu,
-  type ResourceLimits,
-} from './options.js';
+import { checkOptionShape, DEFAULT_LINGER_MS, OptionError, parseLinger } from './options.js';
 import { writeOutputFile } from './output-file.js';
-import { policiesInForce } from './policy-overlay.js';
 import type { PolicySource, RunRecord } from './run-record.js';
-import {
-  type DnsFaultOptions,
-  dnsPolicy,
-  type PolicyInput,
-  type PolicyRef,
-  type PolicyScope,
-  policyScope,
-} from './scope.js';
-
-export interface ProgramSpec {
-  command: string;
-  args: readonly string[];
-  stdio?: StdioOptions;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-}
-
-export interface NetworkOptions {
-  /** MTU of tun0, 1280..65520 (default 1500). */
-  mtu?: number | string;
-  /** DNS server to forward to, `HOST[:PORT]` (default: the host's resolv.conf nameservers). */
-  dnsUpstream?: string;
-  /** Names answered locally: `{ name: ip | ip[] }` or a parsed table. */
-  hosts?: Record<string, string | readonly string[]> | Map<string, string[]>;
-  /** 10.0.2.2 and fd00:fa17::2 reach the host's loopback (default true). */
-  hostLoopback?: boolean;
-  /** Addresses other than the gateway reach the real network (default true; false seals the namespace). */
-  hostNetwork?: boolean;
-  /** Idle time after which a UDP or ICMP flow is forgotten: a duration like "30s", or ms (default 60s). */
-  udpIdleTimeout?: string | number;
-  /** The same in ms (what `faultnet run --udp-timeout` passes). */
-  udpIdleTimeoutMs?: number;
-  /**
-   * Policies active from the start: inline policy objects keyed by name, or a list of registered
-   * names (`registerPolicy`) and inline objects (named `inline-<index>`).
-   */
-  policies?: Record<string, PolicyInput> | readonly PolicyRef[];
-  /** Write the run record (docs/RUN_RECORD.md) to this file at close(). */
-  runJson?: string;
-  /** Where the registry's policies came from, for the run record (default: `registry`). */
-  policySources?: Record<string, PolicySource>;
-  /** The program the namespace runs; without one the namespace holds until close(). */
-  program?: ProgramSpec;
-  /** Policies this network knows (default: a new registry of its own). */
-  registry?: PolicyRegistry;
-  /** Names of policies of `registry` active from the start, after `policies`, in activation order. */
-  activePolicies?: readonly string[];
-  /** Seed for active policies without one of their own (default: random, reported in stats). */
-  seed?: number;
-  /** Serve the control socket (stats, live policy changes) at this path (mode 0600). */
-  control?: string;
-  /**
-   * How long close() keeps carrying what the program had already sent (its sockets' queued data,
-   * delayed packets) before it resets what is left: a duration like "5s" or ms, 0..600s (default 5s).
-   */
-  linger?: string | number;
-  /** Flows at once (default 65536); packets that would open more are counted as `flowLimit`. */
-  maxFlows?: number;
-  /** Bytes the fault pipelines may hold at once, `"256mib"` or bytes (default 256 MiB); more are counted as `heldLimit`. */
-  maxHeld?: string | number;
-  /** Host TCP connections at once (default 70% of the open-file limit); a SYN past it is reset, counted as `connectLimit`. */
-  maxHostTcp?: number;
-  /** Host UDP sockets at once (default 10% of the open-file limit, at most 4096); counted as `udpSocketLimit`. */
-  maxHostUdp?: number;
-}
-
-interface ResolvedOptions {
-  mtu: number;
-  upstreams: DnsUpstream[];
-  hosts: Map<string, string[]>;
-  hostLoopback: boolean;
-  hostNetwork: boolean;
-  udpIdleTimeoutMs: number;
-  lingerMs: number;
-  limits: ResourceLimits;
-}
-
-function resolveOptions(opts: NetworkOptions, flag: (name: string) => string): ResolvedOptions {
-  const hosts =
-    opts.hosts instanceof Map
-      ? opts.hosts
-      : parseHosts(
-          Object.entries(opts.hosts ?? {}).flatMap(([name, ips]) =>
-            (typeof ips === 'string' ? [ips] : ips).map((ip) => `${name}=${ip}`),
-          ),
-          flag('hosts'),
-        );
-  let upstreams: DnsUpstream[];
-  if (opts.dnsUpstream !== undefined) {
-    try {
-      upstreams = [parseUpstream(opts.dnsUpstream)];
-    } catch (err) {
-      throw new OptionError((err as Error).message.replace(/^--dns-upstream/, flag('dnsUpstream')));
-    }
-  } else {
-    upstreams = readSystemResolvers();
-  }
-  const udpIdleTimeoutMs = parseIdleTimeout(opts, flag);
-  return {
-    mtu: parseMtu(opts.mtu ?? 1500, flag('mtu')),
-    upstreams,
-    hosts,
-    hostLoopback: opts.hostLoopback ?? true,
-    hostNetwork: opts.hostNetwork ?? true,
-    udpIdleTimeoutMs,
-    lingerMs: parseLinger(opts.linger, flag('linger')),
-    limits: parseLimits(opts as Record<string, unknown>, flag),
-  };
-}
-
-/** Looks up registered policies by name; throws OptionError naming `field` for an unknown one. */
-function lookUp(registry: PolicyRegistry, names: readonly string[], field: string): Policy[] {
-  return names.map((name) => {
-    const policy = registry.peek(name);
-    if (!policy)
-      throw new OptionError(
-        `${field}: no policy named ${JSON.stringify(name)} (registered: ${registry.list().join(', ') || 'none'})`,
-      );
-    return policy;
-  });
-}
-
-/** Compiles the active set with the open scopes layered on (policy-overlay.ts). */
-function compileActive(
-  registry: PolicyRegistry,
-  names: readonly string[],
-  scopes: readonly Policy[],
-  seed: number | undefined,
-  field: string,
-): { names: string[]; ruleSet: RuleSet } {
-  const base = lookUp(registry, names, field);
-  const ruleSet = compileRuleSet(
-    policiesInForce(base, scopes),
-    seed === undefined ? {} : { fallbackSeed: seed },
-  );
-  return { names: [...new Set(names)], ruleSet };
-}
-
-/**
- * Validates the library's `policies` option (all before anything starts) and stores each policy in
- * the network's registry: inline ones under their key or `inline-<index>`, registered names copied
- * from the default registry. Returns the names to activate.
- */
-function storeStartPolicies(
-  policies: NetworkOptions['policies'],
-  registry: PolicyRegistry,
-  sources: Map<string, PolicySource>,
-  field: string,
-): string[] {
-  if (policies === undefined) return [];
-  if (typeof policies !== 'object' || policies === null) {
-    throw new OptionError(
-      `${field}: expected an object keyed by policy name or a list, got ${typeof policies}`,
-    );
-  }
-  const entries: [string, PolicyRef, string][] = Array.isArray(policies)
-    ? policies.map((ref, i) => [typeof ref === 'string' ? ref : `inline-${i}`, ref, childPath(field, i)])
-    : Object.entries(policies as Record<string, PolicyInput>).map(([name, ref]) => [
-        name,
-        ref,
-        childPath(field, name),
-      ]);
-  const resolved = entries.map(([name, ref, path]) => {
-    if (typeof ref !== 'string')
-      return { policy: validatePolicy(ref, name, path), source: 'inline' as const };
-    return { policy: lookUp(defaultRegistry, [ref], path)[0]!, source: 'registry' as const };
-  });
-  for (const { policy, source } of resolved) {
-    registry.store(policy);
-    sources.set(policy.name, { source });
-  }
-  return resolved.map((r) => r.policy.name);
-}
+import { type DnsFaultOptions, dnsPolicy, type PolicyRef, type PolicyScope, policyScope } from './scope.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -311,17 +126,12 @@ export class Network implements ControlTarget, ScopeTarget {
     let net: Network | undefined;
     let plane: DataPlaneThread;
     try {
+      const { lingerMs: _, ...settings } = o;
       plane = await DataPlaneThread.start(
         {
+          ...settings,
           tunFd: namespace.tunFd,
           namespacePid: namespace.pid,
-          mtu: o.mtu,
-          upstreams: o.upstreams,
-          hosts: o.hosts,
-          hostLoopback: o.hostLoopback,
-          hostNetwork: o.hostNetwork,
-          udpIdleTimeoutMs: o.udpIdleTimeoutMs,
-          limits: o.limits,
           policies: [...initial.ruleSet.policies],
           fallbackSeed: initial.ruleSet.fallbackSeed,
         },

@@ -1,12 +1,8 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import {
-  defaultHostSocketLimits,
-  type HostSocketLimits,
-  openFileLimit,
-  RESERVED_DESCRIPTORS,
-} from '../egress/limits.js';
+import type { ResourceLimits } from '../dataplane/protocol.js';
+import { defaultHostSocketLimits, openFileLimit, RESERVED_DESCRIPTORS } from '../egress/limits.js';
 import { DEFAULT_MAX_HELD_BYTES } from '../faults/engine.js';
 import { describeValue } from '../policy/errors.js';
 import { parseDuration, parseInteger, parseSize } from '../policy/values.js';
@@ -153,11 +149,6 @@ function parseOptionInteger(value: unknown, field: string, min: number, max: num
 }
 
 /** Resource limits of one network; every one counted by cause in `stats.discards` when it bites. */
-export interface ResourceLimits {
-  maxFlows: number;
-  maxHeldBytes: number;
-  sockets: HostSocketLimits;
-}
 
 /** `maxFlows`, `maxHeld` (a size or bytes), `maxHostTcp`, `maxHostUdp`: checked, with defaults. */
 export function parseLimits(

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { Network, type NetworkOptions } from '../api/network.js';
+import { Network } from '../api/network.js';
+import type { NetworkOptions } from '../api/network-options.js';
 import { AgentLink } from './agent-link.js';
 import { faultActivity } from './fault-activity.js';
 import { type PhaseResult, summarizePhase } from './phase-result.js';

@@ -6,26 +6,34 @@
  * ordinary worker messages.
  */
 import type { DnsUpstream } from '../dns/handler.js';
+import type { HostSocketLimits } from '../egress/limits.js';
 import type { StatsSnapshot } from '../metrics/snapshot.js';
 import type { Policy } from '../policy/types.js';
 
-/** Everything the data plane is built from; structured-cloned into the thread. */
-export interface DataPlaneConfig {
-  /** tun0's descriptor, opened by the main thread (descriptors are per process). */
-  tunFd: number;
-  /** The launcher's PID, alive while the data plane starts: tun0's counters are read through it. */
-  namespacePid: number;
+/** The resource limits the data plane keeps (docs/TUNING.md). */
+export interface ResourceLimits {
+  maxFlows: number;
+  maxHeldBytes: number;
+  sockets: HostSocketLimits;
+}
+
+/** The checked network options the data plane runs with. */
+export interface DataPlaneSettings {
   mtu: number;
   upstreams: DnsUpstream[];
   hosts: Map<string, string[]>;
   hostLoopback: boolean;
   hostNetwork: boolean;
   udpIdleTimeoutMs: number;
-  limits: {
-    maxFlows: number;
-    maxHeldBytes: number;
-    sockets: { maxTcp: number; maxUdp: number; maxConnecting: number };
-  };
+  limits: ResourceLimits;
+}
+
+/** Everything the data plane is built from; structured-cloned into the thread. */
+export interface DataPlaneConfig extends DataPlaneSettings {
+  /** tun0's descriptor, opened by the main thread (descriptors are per process). */
+  tunFd: number;
+  /** The launcher's PID, alive while the data plane starts: tun0's counters are read through it. */
+  namespacePid: number;
   policies: Policy[];
   fallbackSeed: number;
 }

@@ -90,8 +90,8 @@ export class DataPlane {
       onFault: (kind, ruleId) => countDnsFault(counters, router.engine.currentRuleSet, kind, ruleId),
     });
     this.dns.onLearn = (address) => router.learned(address);
-    const tcp = new TcpEndpoint({ mtu: config.mtu, tailLossProbe: true }, (packet, len) =>
-      router.tcpOutput(packet, len),
+    const tcp = new TcpEndpoint({ mtu: config.mtu, tailLossProbe: true }, (packet, len, conn) =>
+      router.tcpOutput(packet, len, conn),
     );
     router = new Router(
       this.tun,
@@ -127,14 +127,7 @@ export class DataPlane {
         onLimit: () => counters.discards.add('connectLimit'),
       },
       this.dns,
-      (conn) =>
-        router.connectionClosed(
-          conn.family,
-          conn.remoteAddress,
-          conn.remotePort,
-          conn.localAddress,
-          conn.localPort,
-        ),
+      (conn) => router.connectionClosed(conn),
       (conn) => {
         const target = flowTarget(conn);
         report({ type: 'event', kind: 'flow-refused', message: `${target} refused`, target });

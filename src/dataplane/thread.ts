@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { trimMemory } from '../../netns/memory.js';
 import type {
   Command,
   CommandReply,
@@ -20,6 +21,8 @@ const SHUTDOWN_GRACE_MS = 2_000;
  * long stress profile's RSS growth under 64 MiB at the same operation rate (docs/TUNING.md).
  */
 const YOUNG_GENERATION_MB = 12;
+/** How often this thread gives the C heap's free pages back (netns/memory.ts), off the packets' thread. */
+const TRIM_INTERVAL_MS = 2_000;
 
 export type DataPlaneEvent = Extract<Report, { type: 'event' }>;
 
@@ -40,8 +43,11 @@ export class DataPlaneThread {
     onEvent: (event: DataPlaneEvent) => void,
   ) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    const trimmer = setInterval(trimMemory, TRIM_INTERVAL_MS);
+    trimmer.unref();
     void this.exited.then(() => {
       this.gone = true;
+      clearInterval(trimmer);
       this.drainDone?.(false);
     });
     worker.on('message', (r: Report) => {

@@ -18,6 +18,8 @@ export class Flow {
   packetsDown = 0;
   bytesDown = 0;
   lastActive: number;
+  /** False once the flow left the table: a reference kept elsewhere must not be used for packets. */
+  live = true;
   /** Application state (egress endpoint, TCP connection) keyed by whoever owns the flow. */
   attachment: unknown;
 

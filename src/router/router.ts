@@ -2,8 +2,10 @@ import { classifyPacket, newPacketInfo, type PacketInfo } from '../../stack/clas
 import { buildEchoReply, buildUdpPacket, buildUnreachable } from '../../stack/datagram.js';
 import { Fragmenter } from '../../stack/ip/fragmentation.js';
 import { DEFAULT_REASSEMBLY_LIMITS, fragmentKey, Reassembler } from '../../stack/ip/reassembly.js';
+import type { Connection } from '../../stack/tcp/connection.js';
 import type { TcpEndpoint } from '../../stack/tcp/endpoint.js';
 import { parseIpv4Address, parseIpv6Address } from '../../stack/wire/address.js';
+import { writeU32 } from '../../stack/wire/bytes.js';
 import { pseudoHeaderSumV4, pseudoHeaderSumV6 } from '../../stack/wire/checksum.js';
 import { IpProtocol } from '../../stack/wire/ip-protocol.js';
 import { UDP_HEADER_LENGTH, udpChecksumValid } from '../../stack/wire/udp.js';
@@ -163,9 +165,22 @@ export class Router {
     return Math.min(this.engine.nextDeadline(), this.tcp.nextDeadline(), this.reassembler.nextDeadline());
   }
 
-  /** TCP output, in the stack's reused buffer: lent to the engine like everything else. */
-  tcpOutput(packet: Uint8Array, len: number): void {
-    this.toNamespace(packet.subarray(0, len), this.tcp.now);
+  /**
+   * A segment of our TCP toward the namespace, in the stack's reused buffer (lent to the engine
+   * like everything else). The connection keeps its flow (`route`), so a segment the stack just
+   * built is not classified and looked up again; a flow that has gone since (idle expiry) is
+   * found or made anew.
+   */
+  tcpOutput(packet: Uint8Array, len: number, conn: Connection | null): void {
+    const now = this.tcp.now;
+    const route = conn?.route as Flow | undefined;
+    if (route?.live && len <= this.mtu) {
+      route.lastActive = now;
+      this.submitDown(route, packet.subarray(0, len), now);
+      return;
+    }
+    const flow = this.toNamespace(packet.subarray(0, len), now);
+    if (conn !== null && flow !== null) conn.route = flow;
   }
 
   /** A connection's host side could not be reached: ICMP unreachable for its SYN. */
@@ -175,23 +190,21 @@ export class Router {
   }
 
   /** A TCP connection ended: its flow goes (a late segment would make a new one). */
-  connectionClosed(
-    family: 4 | 6,
-    program: string,
-    programPort: number,
-    dialled: string,
-    dialledPort: number,
-  ): void {
-    const n = family === 4 ? 4 : 16;
-    const bytes = this.tcpTuple;
-    const ok =
-      family === 4
-        ? parseIpv4Address(program, bytes, 0) && parseIpv4Address(dialled, bytes, n)
-        : parseIpv6Address(program, bytes, 0) && parseIpv6Address(dialled, bytes, n);
-    if (!ok) return;
-    const hash = FlowTable.hash(IpProtocol.TCP, bytes, 0, n, n, programPort, dialledPort);
-    const flow = this.flows.find(hash, IpProtocol.TCP, bytes, 0, n, n, programPort, dialledPort);
-    if (flow) this.removeFlow(flow);
+  connectionClosed(conn: Connection): void {
+    let flow = conn.route as Flow | undefined;
+    if (flow === undefined) {
+      // It never sent a segment (refused or unreachable before its SYN-ACK): find it by tuple.
+      const n = conn.v6 ? 16 : 4;
+      const bytes = this.tcpTuple;
+      for (let i = 0; i < n / 4; i++) {
+        writeU32(bytes, 4 * i, conn.remoteWords[i]!);
+        writeU32(bytes, n + 4 * i, conn.localWords[i]!);
+      }
+      const hash = FlowTable.hash(IpProtocol.TCP, bytes, 0, n, n, conn.remotePort, conn.localPort);
+      flow = this.flows.find(hash, IpProtocol.TCP, bytes, 0, n, n, conn.remotePort, conn.localPort);
+    }
+    conn.route = undefined;
+    if (flow?.live) this.removeFlow(flow);
   }
 
   /** One uplink packet, valid during the call only. */
@@ -252,22 +265,24 @@ export class Router {
    * One downlink packet built by the stack or egress, valid during the call only. Larger than
    * the MTU, it goes as fragments, each through the faults on its own, as on a real link.
    */
-  toNamespace(packet: Uint8Array, now: number): void {
+  /** A packet toward the namespace, through the downlink faults: returns its flow (null if malformed). */
+  toNamespace(packet: Uint8Array, now: number): Flow | null {
     const info = this.info;
     // Built here: its IPv4 header checksum is right by construction.
     if (classifyPacket(packet, 0, packet.length, info, false) !== true) {
       this.discards.add('malformed');
-      return;
+      return null;
     }
     const flow = this.flowFor(packet, info, info.dstOffset, info.srcOffset, info.dstPort, info.srcPort, now);
     flow.lastActive = now;
     if (packet.length <= this.mtu) {
       this.submitDown(flow, packet, now);
-      return;
+      return flow;
     }
     if (this.fragmenter.fragment(packet, (fragment) => this.submitDown(flow, fragment, now)) === 0) {
       this.discards.add('unsupported');
     }
+    return flow;
   }
 
   private submitDown(flow: Flow, packet: Uint8Array, now: number): void {
@@ -539,6 +554,7 @@ export class Router {
   }
 
   removeFlow(flow: Flow): void {
+    flow.live = false;
     this.flows.remove(flow);
     this.flowsById.delete(flow.id);
     this.engine.forgetFlow(flow.id);

@@ -132,6 +132,8 @@ export class Connection implements TimerItem {
   onClose: (conn: Connection, reason: CloseReason) => void = noop;
   /** Free slot for the application's own state. */
   userData: unknown = undefined;
+  /** Free slot for whoever carries the packets (the router keeps the connection's flow here). */
+  route: unknown = undefined;
 
   state: TcpStateValue = TcpState.CLOSED;
   closeReason: CloseReason = 'normal';

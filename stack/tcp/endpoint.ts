@@ -9,8 +9,10 @@
 //   ep.poll(now) when now >= ep.nextDeadline();              // timers; poll also flushes
 //   ep.onFlushNeeded fires (once until the next flush) when application calls made work pending:
 //   schedule ep.flush(Date.now()) soon after, e.g. with setImmediate.
-//   `output(packet, len)` gets the first `len` bytes of a buffer reused after it returns: write
-//   or copy it synchronously.
+//   `output(packet, len, conn)` gets the first `len` bytes of a buffer reused after it returns
+//   (write or copy it synchronously) and the connection that sent it (null for a reset to a
+//   segment that had none, or TIME_WAIT's ACK): `conn.route` is the caller's slot for its own
+//   state of the connection, such as the flow the packet belongs to.
 //
 // Endpoint events (assign functions):
 //   onConnectRequest(conn)        a SYN for a new 4-tuple; conn.state is PENDING and retransmitted
@@ -155,7 +157,7 @@ export class TcpEndpoint implements ConnectionHost {
 
   constructor(
     config: Partial<TcpConfig>,
-    private readonly output: (packet: Uint8Array, len: number) => void,
+    private readonly output: (packet: Uint8Array, len: number, conn: Connection | null) => void,
   ) {
     this.config = tcpConfig(config);
     this.isn = new IsnGenerator(this.config.isnKey);
@@ -395,7 +397,7 @@ export class TcpEndpoint implements ConnectionHost {
     }
     fillTcpChecksum(buf, ipLen, segLen, pseudo);
     this.stats.packetsOut++;
-    this.output(buf, ipLen + segLen);
+    this.output(buf, ipLen + segLen, conn);
   }
 
   timerChanged(item: Connection | TimeWait): void {

@@ -10,15 +10,12 @@ const { SYN, ACK, RST, FIN } = TcpFlags;
 export const INPUT_REUSE = 1;
 
 /** A connection's addresses and ports, as the endpoint's demux and packet builder read them. */
-export interface Tuple {
-  readonly v6: boolean;
-  readonly localWords: Uint32Array;
-  readonly remoteWords: Uint32Array;
-  readonly localAddr6: Uint8Array | null;
-  readonly remoteAddr6: Uint8Array | null;
-  readonly localPort: number;
-  readonly remotePort: number;
-}
+export type Tuple = Readonly<
+  Pick<
+    Connection,
+    'v6' | 'localWords' | 'remoteWords' | 'localAddr6' | 'remoteAddr6' | 'localPort' | 'remotePort'
+  >
+>;
 
 /** What a TIME_WAIT record needs from its endpoint. */
 export interface TimeWaitHost {
@@ -73,10 +70,10 @@ export class TimeWait implements TimerItem, Tuple {
   }
 
   readonly v6: boolean;
-  readonly localWords: Uint32Array;
-  readonly remoteWords: Uint32Array;
-  readonly localAddr6: Uint8Array | null;
-  readonly remoteAddr6: Uint8Array | null;
+  readonly localWords: Tuple['localWords'];
+  readonly remoteWords: Tuple['remoteWords'];
+  readonly localAddr6: Tuple['localAddr6'];
+  readonly remoteAddr6: Tuple['remoteAddr6'];
   readonly localPort: number;
   readonly remotePort: number;
 

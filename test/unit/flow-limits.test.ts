@@ -32,7 +32,7 @@ async function limitedRouter(maxFlows: number, maxUdp: number) {
   );
   const dns = new DnsHandler({ upstreams: [], hosts: new Map() });
   let router: Router | undefined;
-  const tcp = new TcpEndpoint({ mtu: 1500 }, (packet, len) => router!.tcpOutput(packet, len));
+  const tcp = new TcpEndpoint({ mtu: 1500 }, (packet, len, conn) => router!.tcpOutput(packet, len, conn));
   router = new Router({ write: () => true }, 1500, ADDRESSES, udp, dns, counters, tcp, { maxFlows });
   const slab = new Uint8Array(2048);
   const meta = new Int32Array(2);

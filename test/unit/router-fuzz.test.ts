@@ -45,7 +45,7 @@ test('100k random, mutated and truncated packets through the router: nothing thr
   );
   const dns = new DnsHandler({ upstreams: [], hosts: new Map() });
   let router: Router | undefined;
-  const tcp = new TcpEndpoint({ mtu: 1500 }, (packet, len) => router!.tcpOutput(packet, len));
+  const tcp = new TcpEndpoint({ mtu: 1500 }, (packet, len, conn) => router!.tcpOutput(packet, len, conn));
   router = new Router(
     {
       write: (_b, _o, len) => {
