@@ -3,7 +3,8 @@
 // Usage: node tun-read.mjs <seconds> <senders>   (prints one JSON object)
 import { spawnSync } from 'node:child_process';
 import { Namespace } from '../../dist/netns/namespace.js';
-import { ADDRESSES } from '../../dist/src/api/options.js';
+import { Tun } from '../../dist/netns/tun.js';
+import { ADDRESSES } from '../../dist/src/dataplane/addresses.js';
 
 const seconds = Number(process.argv[2] ?? 3);
 const senders = Number(process.argv[3] ?? 2);
@@ -29,12 +30,13 @@ const ns = await Namespace.launch({
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 
+const tun = new Tun(ns.tunFd, 1500);
 let counting = false;
 let packets = 0;
 let batches = 0;
 let bytes = 0;
 let maxBatch = 0;
-ns.tun.start(
+tun.start(
   (_slab, meta, count) => {
     if (!counting) return;
     packets += count;
@@ -58,6 +60,7 @@ counting = false;
 const elapsed = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 const after = tunStats(ns.netnsPath);
+tun.stop();
 await ns.kill();
 
 const offered = after.packets - before.packets + (after.dropped - before.dropped);

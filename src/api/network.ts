@@ -115,19 +115,28 @@ export class Network implements ControlTarget, ScopeTarget {
     const env = opts.control
       ? { ...(program.env ?? process.env), FAULTNET_CONTROL: opts.control }
       : program.env;
-    const namespace = await Namespace.launch({
-      command: program.command,
-      args: program.args,
-      stdio: program.stdio,
-      env,
-      cwd: program.cwd,
-      link: { ...ADDRESSES, mtu: o.mtu, resolvConf: `nameserver ${ADDRESSES.dns4}\n` },
-    });
+    // The data plane loads its code while the namespace is made.
+    const spawned = DataPlaneThread.spawn();
+    let namespace: Namespace;
+    try {
+      namespace = await Namespace.launch({
+        command: program.command,
+        args: program.args,
+        stdio: program.stdio,
+        env,
+        cwd: program.cwd,
+        link: { ...ADDRESSES, mtu: o.mtu, resolvConf: `nameserver ${ADDRESSES.dns4}\n` },
+      });
+    } catch (err) {
+      await DataPlaneThread.cancel(spawned);
+      throw err;
+    }
     let net: Network | undefined;
     let plane: DataPlaneThread;
     try {
       const { lingerMs: _, ...settings } = o;
       plane = await DataPlaneThread.start(
+        spawned,
         {
           ...settings,
           tunFd: namespace.tunFd,
@@ -138,6 +147,7 @@ export class Network implements ControlTarget, ScopeTarget {
         (e) => net?.events.add(e.kind, e.message, e.target === undefined ? {} : { target: e.target }),
       );
     } catch (err) {
+      await DataPlaneThread.cancel(spawned);
       await namespace.kill();
       throw err;
     }

@@ -1,22 +1,22 @@
 /**
- * The data-plane thread's main: builds the DataPlane from workerData and serves protocol.ts.
- * Commands arrive on `commands` and are answered there, then the shared word is raised so the
- * main thread, asleep on it, wakes to read the reply.
+ * The data-plane thread's main: loads while the main thread makes the namespace, builds the
+ * DataPlane from the `configure` notice, then serves protocol.ts. Commands arrive on `commands`
+ * and are answered there, then the shared word is raised so the main thread, asleep on it, wakes
+ * to read the reply.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import type { Command, CommandReply, DataPlaneConfig, Notice, Report } from './protocol.js';
+import type { Command, CommandReply, Notice, Report } from './protocol.js';
 import { DataPlane } from './runtime.js';
 
 interface EntryData {
-  config: DataPlaneConfig;
   commands: MessagePort;
   signal: Int32Array;
 }
 
-const { config, commands, signal } = workerData as EntryData;
+const { commands, signal } = workerData as EntryData;
 const port = parentPort!;
 const report = (r: Report) => port.postMessage(r);
-const plane = new DataPlane(config, report);
+let plane: DataPlane;
 
 function perform(command: Command): unknown {
   switch (command.op) {
@@ -50,6 +50,10 @@ commands.on('message', (command: Command) => {
 
 port.on('message', (notice: Notice) => {
   switch (notice.type) {
+    case 'configure':
+      plane = new DataPlane(notice.config, report);
+      report({ type: 'ready' });
+      return;
     case 'drain':
       void plane.drain(notice.withinMs).then((drained) => report({ type: 'drained', drained }));
       return;
@@ -63,5 +67,3 @@ port.on('message', (notice: Notice) => {
       return;
   }
 });
-
-report({ type: 'ready' });

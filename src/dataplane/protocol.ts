@@ -72,6 +72,8 @@ export type CommandReply = { ok: true; value: unknown } | { ok: false; message: 
 
 /** Main thread to data plane, on the worker's own channel. */
 export type Notice =
+  /** The data plane's configuration, once the namespace exists: it starts reading tun0. */
+  | { type: 'configure'; config: DataPlaneConfig }
   /** Carry on until nothing the program sent is on its way, or `deadlineMs` from now. */
   | { type: 'drain'; withinMs: number }
   /** Ends a drain now, as if its deadline had passed. */

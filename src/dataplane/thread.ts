@@ -26,6 +26,15 @@ const TRIM_INTERVAL_MS = 2_000;
 
 export type DataPlaneEvent = Extract<Report, { type: 'event' }>;
 
+/** A data-plane thread loading its code, not configured yet (DataPlaneThread.spawn). */
+export interface SpawnedDataPlane {
+  readonly worker: Worker;
+  readonly commands: MessagePort;
+  readonly signal: Int32Array;
+  /** Resolves if the thread fails or ends before it is ready. */
+  readonly early: Promise<Error>;
+}
+
 /**
  * The main thread's handle on a data plane running in its own thread (entry.ts): commands answered
  * synchronously (stats, policy switches), the drain at close, the thread's events. An exception in
@@ -59,27 +68,54 @@ export class DataPlaneThread {
     });
   }
 
-  /** Starts the thread; resolves once its data plane reads tun0. */
-  static start(config: DataPlaneConfig, onEvent: (event: DataPlaneEvent) => void): Promise<DataPlaneThread> {
+  /**
+   * Starts a thread and lets it load its code (about 100 ms of module loading) while the caller
+   * makes the namespace; `start` then configures it.
+   */
+  static spawn(): SpawnedDataPlane {
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(ENTRY, {
-      workerData: { config, commands: port2, signal },
+      workerData: { commands: port2, signal },
       transferList: [port2],
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
-    return new Promise((resolve, reject) => {
-      const failed = (err: Error) => reject(err);
-      const exited = () => reject(new Error('faultnet: the data plane ended before it started'));
-      worker.once('error', failed);
-      worker.once('exit', exited);
-      worker.once('message', (r: Report) => {
-        if (r.type !== 'ready') return;
-        worker.off('error', failed);
-        worker.off('exit', exited);
-        resolve(new DataPlaneThread(worker, port1, signal, onEvent));
-      });
+    // Until start() listens, a failure to load is kept for it.
+    const early = new Promise<Error>((resolve) => {
+      worker.once('error', resolve);
+      worker.once('exit', () => resolve(new Error('faultnet: the data plane ended before it started')));
     });
+    return { worker, commands: port1, signal, early };
+  }
+
+  /** Configures a spawned thread; resolves once its data plane reads tun0. */
+  static start(
+    spawned: SpawnedDataPlane,
+    config: DataPlaneConfig,
+    onEvent: (event: DataPlaneEvent) => void,
+  ): Promise<DataPlaneThread> {
+    const { worker, commands, signal, early } = spawned;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      void early.then((err) => {
+        if (!settled) reject(err);
+        settled = true;
+      });
+      const ready = (r: Report) => {
+        if (r.type !== 'ready' || settled) return;
+        settled = true;
+        worker.off('message', ready);
+        resolve(new DataPlaneThread(worker, commands, signal, onEvent));
+      };
+      worker.on('message', ready);
+      const notice: Notice = { type: 'configure', config };
+      worker.postMessage(notice);
+    });
+  }
+
+  /** Ends a spawned thread that will not be started (the namespace could not be made). */
+  static async cancel(spawned: SpawnedDataPlane): Promise<void> {
+    await spawned.worker.terminate();
   }
 
   /** Sends a command and waits (blocking this thread, not the data plane's) for its reply. */
