@@ -176,7 +176,9 @@ async function watch(net: Network, logPath: string, title: string): Promise<void
   const tui = spawn(
     process.execPath,
     [process.argv[1]!, 'tui', '--attach', net.controlPath!, '--log', logPath, '--title', title],
-    { stdio: 'inherit' },
+    // React's production build: the development one validates every element of every frame.
+    // The TUI's environment is its own; the program's is not touched.
+    { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
   // Frames wait for packets, not the other way round: on two cores a TUI at the same priority
   // still showed in ping's p99. A failure (no pid yet, or not permitted) leaves it as it is.
