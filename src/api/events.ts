@@ -55,6 +55,11 @@ export class EventLog {
     this.events.push({ atMs: performance.now() - this.startedAt, kind, message, ...extra });
   }
 
+  /** Events that never reached the log (the data plane sheds a flood of them). */
+  countDropped(n: number): void {
+    this.dropped += n;
+  }
+
   list(): RunEvent[] {
     return this.events.map((e) => ({ ...e }));
   }

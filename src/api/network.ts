@@ -144,7 +144,10 @@ export class Network implements ControlTarget, ScopeTarget {
           policies: [...initial.ruleSet.policies],
           fallbackSeed: initial.ruleSet.fallbackSeed,
         },
-        (e) => net?.events.add(e.kind, e.message, e.target === undefined ? {} : { target: e.target }),
+        (e) => {
+          if (e.type === 'eventsDropped') net?.events.countDropped(e.count);
+          else net?.events.add(e.kind, e.message, e.target === undefined ? {} : { target: e.target });
+        },
       );
     } catch (err) {
       await DataPlaneThread.cancel(spawned);
@@ -382,7 +385,8 @@ export class Network implements ControlTarget, ScopeTarget {
       const started = performance.now();
       const drained = await this.plane.drain(lingerMs);
       untrackNetwork(this);
-      const { held, reset } = this.plane.finish();
+      const { held, reset, eventsDropped } = this.plane.finish();
+      this.events.countDropped(eventsDropped);
       this.namespace.closeTun();
       const waited = Math.round(performance.now() - started);
       if (drained) {

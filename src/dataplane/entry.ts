@@ -13,9 +13,36 @@ interface EntryData {
   signal: Int32Array;
 }
 
+/**
+ * Events sent to the main thread in one second at most: the run record keeps 1,000 anyway, and a
+ * flood of refused connections must not queue a message per SYN between the threads.
+ */
+const EVENTS_PER_SECOND = 1000;
+
 const { commands, signal } = workerData as EntryData;
 const port = parentPort!;
-const report = (r: Report) => port.postMessage(r);
+let windowStart = 0;
+let sentInWindow = 0;
+let dropped = 0;
+const flushDropped = () => {
+  if (dropped > 0) port.postMessage({ type: 'eventsDropped', count: dropped } satisfies Report);
+  dropped = 0;
+};
+setInterval(flushDropped, 1000).unref();
+const report = (r: Report) => {
+  if (r.type === 'event') {
+    const now = performance.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      sentInWindow = 0;
+    }
+    if (++sentInWindow > EVENTS_PER_SECOND) {
+      dropped++;
+      return;
+    }
+  }
+  port.postMessage(r);
+};
 let plane: DataPlane;
 
 function perform(command: Command): unknown {
@@ -31,8 +58,12 @@ function perform(command: Command): unknown {
       return null;
     case 'stats':
       return plane.stats(command.view);
-    case 'finish':
-      return plane.finish();
+    case 'finish': {
+      // The last count goes in the reply: the run record is written before another message is read.
+      const eventsDropped = dropped;
+      dropped = 0;
+      return { ...plane.finish(), eventsDropped };
+    }
   }
 }
 

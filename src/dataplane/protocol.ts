@@ -58,6 +58,8 @@ export interface FinishResult {
   held: number;
   /** Host connections whose upload was incomplete, reset. */
   reset: number;
+  /** Events shed since the last `eventsDropped` report. */
+  eventsDropped: number;
 }
 
 export interface CommandResults {
@@ -85,4 +87,6 @@ export type Notice =
 export type Report =
   | { type: 'ready' }
   | { type: 'event'; kind: 'flow-refused' | 'flow-unreachable' | 'error'; message: string; target?: string }
+  /** Events not sent because more than EVENTS_PER_SECOND came in one second (a SYN flood). */
+  | { type: 'eventsDropped'; count: number }
   | { type: 'drained'; drained: boolean };

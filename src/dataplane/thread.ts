@@ -24,7 +24,7 @@ const YOUNG_GENERATION_MB = 12;
 /** How often this thread gives the C heap's free pages back (netns/memory.ts), off the packets' thread. */
 const TRIM_INTERVAL_MS = 2_000;
 
-export type DataPlaneEvent = Extract<Report, { type: 'event' }>;
+export type DataPlaneEvent = Extract<Report, { type: 'event' } | { type: 'eventsDropped' }>;
 
 /** A data-plane thread loading its code, not configured yet (DataPlaneThread.spawn). */
 export interface SpawnedDataPlane {
@@ -60,7 +60,7 @@ export class DataPlaneThread {
       this.drainDone?.(false);
     });
     worker.on('message', (r: Report) => {
-      if (r.type === 'event') onEvent(r);
+      if (r.type === 'event' || r.type === 'eventsDropped') onEvent(r);
       else if (r.type === 'drained') this.drainDone?.(r.drained);
     });
     worker.on('error', (err) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
 import { faultnet, printed, readRunRecord, udpSink, withRunRecord } from './harness.js';
 
@@ -77,4 +78,37 @@ test('eight parallel iperf3 uploads, no policy: tun0 drops under 1% of the packe
   } finally {
     server.kill();
   }
+});
+
+test('a flood of refused connections is accounted for: every refusal is an event in the run record or counted as dropped', async () => {
+  // A port nothing listens on: bound and closed again.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  await withRunRecord('faultnet-refused-', async (json) => {
+    const script = [
+      'import socket',
+      'refused = 0',
+      'for i in range(3000):',
+      '    s = socket.socket()',
+      '    try:',
+      `        s.connect(("10.0.2.2", ${port}))`,
+      '    except ConnectionRefusedError:',
+      '        refused += 1',
+      '    s.close()',
+      'print(refused)',
+    ].join('\n');
+    const r = await faultnet(['run', '--run-json', json, '--', 'python3', '-c', script]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '3000');
+    const record = readRunRecord(json);
+    const refusedEvents = record.events.filter((e) => e.kind === 'flow-refused').length;
+    assert.ok(record.events.length <= 1000, `${record.events.length} events kept`);
+    // What is neither kept nor counted was lost without a trace; other events may be dropped too.
+    assert.ok(
+      refusedEvents + record.eventsDropped >= 3000,
+      `${refusedEvents} kept, ${record.eventsDropped} dropped`,
+    );
+  });
 });
