@@ -52,6 +52,7 @@ export class DataPlane {
   /** tun0's kernel drop counters at the last reading: the difference is counted as discards. */
   private linkDrops = { txDropped: 0, rxDropped: 0 };
   private lingerCut = false;
+  private finished: Omit<FinishResult, 'eventsDropped'> | undefined;
 
   constructor(config: DataPlaneConfig, report: (r: Report) => void) {
     const counters = this.counters;
@@ -217,26 +218,39 @@ export class DataPlane {
 
   /**
    * Carries on until nothing the program sent is still on its way (held by the pipelines, being
-   * uploaded to a host socket, or a UDP send), `withinMs` passes or endLinger() is called. True if
-   * it all went.
+   * uploaded to a host socket, a UDP send, or a segment of ours awaiting the namespace's ACK),
+   * `withinMs` passes or endLinger() is called, then finishes at once: a host's FIN arriving
+   * after the check must not become a packet held at close. True if it all went.
    */
   async drain(withinMs: number): Promise<boolean> {
     const deadline = performance.now() + withinMs;
     const done = () =>
-      this.router.engine.heldCount === 0 && this.tcpEgress.unfinished === 0 && this.udp.inFlight === 0;
+      this.router.engine.heldCount === 0 &&
+      this.tcpEgress.unfinished === 0 &&
+      this.udp.inFlight === 0 &&
+      this.router.tcp.unacknowledged === 0;
+    let drained = true;
     while (!done()) {
-      if (this.lingerCut || performance.now() >= deadline) return false;
+      if (this.lingerCut || performance.now() >= deadline) {
+        drained = false;
+        break;
+      }
       await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
     }
-    return true;
+    this.finish();
+    return drained;
   }
 
   endLinger(): void {
     this.lingerCut = true;
   }
 
-  /** Stops tun0's reader and writer (the main thread closes the descriptor) and the host uploads. */
+  /**
+   * Stops tun0's reader and writer (the main thread closes the descriptor) and the host uploads.
+   * The first call's result stands: drain() has usually finished already.
+   */
   finish(): Omit<FinishResult, 'eventsDropped'> {
+    if (this.finished) return this.finished;
     this.driver.stop();
     clearInterval(this.sweep);
     // tun0 goes with its descriptor: its counters first.
@@ -245,7 +259,8 @@ export class DataPlane {
     this.linkStats.close();
     const held = this.router.engine.heldCount;
     if (held > 0) this.counters.discards.add('closeHeld', held);
-    return { held, reset: this.tcpEgress.close() };
+    this.finished = { held, reset: this.tcpEgress.close() };
+    return this.finished;
   }
 
   /** Closes the DNS and UDP sockets: after it the thread's loop has nothing left. */

@@ -419,20 +419,30 @@ export class TcpEndpoint implements ConnectionHost {
     const t = this.totals;
     t.reset();
     t.add(this.closedCounters);
-    for (const head of this.table.values()) {
-      for (let c: Connection | TimeWait | null = head; c !== null; c = c.nextInBucket) {
-        if (c instanceof Connection) t.add(c.counters);
-      }
-    }
+    for (const c of this.connections()) t.add(c.counters);
     return t;
   }
 
   /** Starts every connection's counters (and the closed ones' total) again from zero. */
   resetCounters(): void {
     this.closedCounters.reset();
+    for (const c of this.connections()) c.counters.reset();
+  }
+
+  /**
+   * Connections with data or a FIN the peer has not acknowledged yet: a close in progress is not
+   * over while one is waiting for its last ACK (or a reset).
+   */
+  get unacknowledged(): number {
+    let n = 0;
+    for (const c of this.connections()) if (c.sndMax !== c.sndUna) n++;
+    return n;
+  }
+
+  private *connections(): Generator<Connection> {
     for (const head of this.table.values()) {
       for (let c: Connection | TimeWait | null = head; c !== null; c = c.nextInBucket) {
-        if (c instanceof Connection) c.counters.reset();
+        if (c instanceof Connection) yield c;
       }
     }
   }
