@@ -22,6 +22,8 @@ export interface NativeAddon {
   writerPush(handle: WriterHandle, buf: Uint8Array, off: number, len: number): boolean | undefined;
   /** Writes out what is queued and ends the thread. */
   stopWriter(handle: WriterHandle): void;
+  /** The writer thread: SCHED_FIFO at `priority` (1..99), or SCHED_OTHER for 0. */
+  writerSetRealtime(handle: WriterHandle, priority: number): void;
   /** A disarmed one-shot timer (a timerfd on this thread's loop) that calls `onExpired`; see timer.c. */
   startTimer(onExpired: () => void): TimerHandle;
   /** Fires once after `delayMs` (nanosecond resolution), replacing any earlier arming. */
@@ -29,6 +31,8 @@ export interface NativeAddon {
   stopTimer(handle: TimerHandle): void;
   /** malloc_trim(0): the C heap's free pages back to the kernel; true if any were released. */
   trimMemory(): boolean;
+  /** The calling thread: SCHED_FIFO at `priority` (1..99), or SCHED_OTHER for 0; see priority.c. */
+  setRealtime(priority: number): void;
 }
 
 export type TimerHandle = { readonly __timer: unique symbol };

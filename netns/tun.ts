@@ -43,6 +43,11 @@ export class Tun {
     return loadAddon().writerPush(this.writer, buf, off, len) !== false;
   }
 
+  /** The writer thread's scheduling: SCHED_FIFO at `priority` (1..99) or SCHED_OTHER (0). Throws without the privilege. */
+  setWriterRealtime(priority: number): void {
+    if (!this.closed) loadAddon().writerSetRealtime(this.writer, priority);
+  }
+
   /** Stops reading and writes out what is queued; the descriptor may be closed after it returns. */
   stop(): void {
     if (this.closed) return;

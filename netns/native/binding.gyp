@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "faultnet_native",
-      "sources": ["tun.c", "timer.c", "napi-util.c", "memory.c"],
+      "sources": ["tun.c", "timer.c", "napi-util.c", "memory.c", "priority.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-std=gnu11"]
     },
     {

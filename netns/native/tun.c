@@ -29,6 +29,7 @@
 
 #include "napi-util.h"
 #include "memory.h"
+#include "priority.h"
 #include "timer.h"
 
 #define MAX_BATCHES_PER_WAKE 64
@@ -366,6 +367,19 @@ static void finalize_writer(napi_env env, void *data, void *hint) {
 
 static writer_t *get_writer(napi_env env, napi_value v) { return unwrap_handle(env, v, "writer"); }
 
+/* writerSetRealtime(handle, priority): the writer thread's class, as setRealtime's (priority.c). */
+static napi_value writer_set_realtime(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int priority;
+  if (!realtime_priority_arg(env, info, argv, 2, &priority)) return NULL;
+  writer_t *w = get_writer(env, argv[0]);
+  if (w == NULL) return NULL;
+  struct sched_param param = {.sched_priority = priority};
+  int err = pthread_setschedparam(w->thread, priority > 0 ? SCHED_FIFO : SCHED_OTHER, &param);
+  if (err != 0) return throw_errno(env, "pthread_setschedparam", err);
+  return NULL;
+}
+
 static napi_value start_writer(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -470,10 +484,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"startWriter", NULL, start_writer, NULL, NULL, NULL, napi_default, NULL},
       {"writerPush", NULL, writer_push, NULL, NULL, NULL, napi_default, NULL},
       {"stopWriter", NULL, stop_writer, NULL, NULL, NULL, napi_default, NULL},
+      {"writerSetRealtime", NULL, writer_set_realtime, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   timer_define(env, exports);
   memory_define(env, exports);
+  priority_define(env, exports);
   return exports;
 }
 

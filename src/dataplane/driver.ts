@@ -13,6 +13,7 @@ export class Driver {
   /** When the armed timer fires; Infinity when it is not armed. */
   private wakeAt = Number.POSITIVE_INFINITY;
   private flushQueued = false;
+  private readonly afterPoll: (() => void)[] = [];
   private stopped = false;
 
   constructor(
@@ -24,7 +25,18 @@ export class Driver {
       this.wakeAt = Number.POSITIVE_INFINITY;
       this.router.poll(performance.now());
       this.schedule();
+      const waiting = this.afterPoll.splice(0);
+      for (const fn of waiting) fn();
     });
+  }
+
+  /**
+   * Runs `fn` now, or just after the next release if one is due within `guardMs`: work that
+   * blocks the thread for a millisecond (a stats snapshot) should not sit on a packet's time.
+   */
+  betweenReleases(fn: () => void, guardMs: number): void {
+    if (this.stopped || this.wakeAt - performance.now() > guardMs) fn();
+    else this.afterPoll.push(fn);
   }
 
   /** Arms the one timer for the pipeline's next deadline, if it is earlier than the armed one. */
@@ -49,5 +61,6 @@ export class Driver {
   stop(): void {
     this.stopped = true;
     this.wake.stop();
+    for (const fn of this.afterPoll.splice(0)) fn();
   }
 }

@@ -67,7 +67,7 @@ function perform(command: Command): unknown {
   }
 }
 
-commands.on('message', (command: Command) => {
+function answer(command: Command): void {
   let reply: CommandReply;
   try {
     reply = { ok: true, value: perform(command) };
@@ -77,7 +77,10 @@ commands.on('message', (command: Command) => {
   commands.postMessage(reply);
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
-});
+}
+
+// The main thread sleeps until the reply: at most the guard's few milliseconds longer.
+commands.on('message', (command: Command) => plane.betweenPackets(() => answer(command)));
 
 port.on('message', (notice: Notice) => {
   switch (notice.type) {

@@ -1,4 +1,5 @@
 import { LinkStats } from '../../netns/link-stats.js';
+import { setThreadRealtime } from '../../netns/thread-priority.js';
 import { Tun } from '../../netns/tun.js';
 import { TcpEndpoint } from '../../stack/tcp/endpoint.js';
 import { type DnsFaultKind, DnsHandler } from '../dns/handler.js';
@@ -14,11 +15,14 @@ import { DnsFaultSource } from '../router/dns-faults.js';
 import { Router } from '../router/router.js';
 import { ADDRESSES } from './addresses.js';
 import { Driver } from './driver.js';
+import { adaptPriority } from './priority.js';
 import type { DataPlaneConfig, FinishResult, Report, StatsView } from './protocol.js';
 
 const TOP_FLOWS = 10;
 /** How often a drain looks whether it is done. */
 const DRAIN_CHECK_MS = 5;
+/** A command waits for a release due within this long (betweenPackets). */
+const COMMAND_GUARD_MS = 3;
 const TCP_CONNECT_TIMEOUT_MS = 20_000;
 
 function countDnsFault(counters: FaultCounters, ruleSet: RuleSet, kind: DnsFaultKind, ruleId: number): void {
@@ -57,6 +61,7 @@ export class DataPlane {
   constructor(config: DataPlaneConfig, report: (r: Report) => void) {
     const counters = this.counters;
     this.tun = new Tun(config.tunFd, config.mtu);
+    adaptPriority([setThreadRealtime, (priority) => this.tun.setWriterRealtime(priority)]);
     this.linkStats = LinkStats.open(config.namespacePid, ADDRESSES.ifname);
     const access = new HostAccess({
       ...ADDRESSES,
@@ -156,6 +161,15 @@ export class DataPlane {
       },
       Math.min(1000, config.udpIdleTimeoutMs),
     );
+  }
+
+  /**
+   * Runs a command now, or after the release due in the next COMMAND_GUARD_MS: a cold snapshot
+   * takes 0.3-3 ms (tun0's counters from procfs, the summaries), and the TUI asks four times a
+   * second; answering on a packet's time made it that much late (ping p99 under the TUI).
+   */
+  betweenPackets(fn: () => void): void {
+    this.driver.betweenReleases(fn, COMMAND_GUARD_MS);
   }
 
   /** Switches the rule set at a packet boundary (the main thread compiled and checked it first). */

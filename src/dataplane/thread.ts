@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { trimMemory } from '../../netns/memory.js';
+import { trimmerOnGrowth } from '../../netns/memory.js';
 import type {
   Command,
   CommandReply,
@@ -21,8 +21,14 @@ const SHUTDOWN_GRACE_MS = 2_000;
  * long stress profile's RSS growth under 64 MiB at the same operation rate (docs/TUNING.md).
  */
 const YOUNG_GENERATION_MB = 12;
-/** How often this thread gives the C heap's free pages back (netns/memory.ts), off the packets' thread. */
-const TRIM_INTERVAL_MS = 2_000;
+/**
+ * This thread gives the C heap's free pages back (netns/memory.ts), off the packets' thread: it
+ * looks every 2 s and trims after 16 MiB of growth, or every 30 s. Trimming every 2 s regardless
+ * put 1-3 ms into a packet's delay each time (ping p99 under --latency 20ms: 42.3 -> 41.7 ms).
+ */
+const TRIM_CHECK_MS = 2_000;
+const TRIM_GROWTH_BYTES = 16 << 20;
+const TRIM_EVERY_MS = 30_000;
 
 export type DataPlaneEvent = Extract<Report, { type: 'event' } | { type: 'eventsDropped' }>;
 
@@ -52,7 +58,7 @@ export class DataPlaneThread {
     onEvent: (event: DataPlaneEvent) => void,
   ) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    const trimmer = setInterval(trimMemory, TRIM_INTERVAL_MS);
+    const trimmer = setInterval(trimmerOnGrowth(TRIM_GROWTH_BYTES, TRIM_EVERY_MS), TRIM_CHECK_MS);
     trimmer.unref();
     void this.exited.then(() => {
       this.gone = true;

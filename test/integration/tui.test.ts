@@ -85,14 +85,12 @@ test('the TUI in tmux: counters move, a key switches the policy and the measured
   assert.deepEqual(systemState(), before);
 });
 
-// In-process, the TUI's frames shared the packets' event loop: p95 116 ms, p99 208 ms. Now the TUI
-// is a process of its own (niced) and the data plane a thread of its own with a timerfd clock:
-// measured p99 42.6-44.4 ms over 4 runs on 2026-12-03 with React's production build in the TUI
-// (41.2-42.0 ms without the TUI; the TUI at nice 19 instead of 10 changed nothing, so what is left
-// is tmux and the kernel sharing two cores; the data-plane thread at nice -10 gained 0.5-1 ms but
-// cost the program 17% of its operations, so it keeps the process's priority). The bound sits above that spread; it is there to catch
-// frames or snapshots back on the packets' loop.
-test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 20ms keeps p99 under 46 ms', async (t) => {
+// In-process, the TUI's frames shared the packets' event loop: p95 116 ms, p99 208 ms. With the
+// TUI a process of its own and the data plane a thread of its own, a woken data-plane thread still
+// waited behind the TUI, tmux and ping (which spins its last 10 ms before each send) for the
+// scheduler's tick: p99 43.3-45.7 ms. Real-time while it is light (src/dataplane/priority.ts) and
+// a timer armed ahead of the kernel's wake-up latency: p99 41.5-42.1 ms over 6 runs on 2026-12-03.
+test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 20ms keeps p99 within 43 ms', async (t) => {
   const out = join(tmpdir(), `faultnet-tui-ping-${process.pid}.txt`);
   const command = [process.execPath, FAULTNET, 'run', '--tui', '--latency', '20ms', '--'];
   tmux(
@@ -121,5 +119,5 @@ test('the TUI at 160x50 hardly changes the delay it shows: ping under --latency 
   assert.equal(rtts.length, 150);
   const p99 = rtts[Math.ceil(0.99 * rtts.length) - 1]!;
   t.diagnostic(`RTT p50 ${rtts[75]} ms, p99 ${p99} ms, max ${rtts[149]} ms`);
-  assert.ok(p99 <= 46, `p99 ${p99} ms`);
+  assert.ok(p99 <= 43, `p99 ${p99} ms`);
 });
