@@ -39,6 +39,11 @@ export class PreciseTimer {
   arm(delayMs: number): void {
     if (this.stopped) return;
     const now = performance.now();
+    // The budget's window moves here, not in spin(): past the budget nothing spins.
+    if (now - this.budgetStart >= 1000) {
+      this.budgetStart = now;
+      this.spunMs = 0;
+    }
     this.due = now + delayMs;
     const lead = this.spunMs < SPIN_BUDGET_MS_PER_S ? this.lead : 0;
     this.wakeAt = this.due - Math.min(lead, Math.max(0, delayMs));
@@ -53,10 +58,6 @@ export class PreciseTimer {
 
   /** Waits on the CPU until the timer is due; returns the time then. */
   private spin(from: number): number {
-    if (from - this.budgetStart >= 1000) {
-      this.budgetStart = from;
-      this.spunMs = 0;
-    }
     let now = from;
     while (now < this.due) now = performance.now();
     this.spunMs += now - from;
