@@ -25,8 +25,7 @@ export class Driver {
       this.wakeAt = Number.POSITIVE_INFINITY;
       this.router.poll(performance.now());
       this.schedule();
-      const waiting = this.afterPoll.splice(0);
-      for (const fn of waiting) fn();
+      if (this.afterPoll.length > 0) for (const fn of this.afterPoll.splice(0)) fn();
     });
   }
 

@@ -46,6 +46,7 @@ const report = (r: Report) => {
 let plane: DataPlane;
 
 function perform(command: Command): unknown {
+  if (plane === undefined) throw new Error(`faultnet: ${command.op} before the data plane was configured`);
   switch (command.op) {
     case 'setPolicies':
       plane.setPolicies(command.policies, command.fallbackSeed);
@@ -80,7 +81,11 @@ function answer(command: Command): void {
 }
 
 // The main thread sleeps until the reply: at most the guard's few milliseconds longer.
-commands.on('message', (command: Command) => plane.betweenPackets(() => answer(command)));
+commands.on('message', (command: Command) => {
+  // Before `configure` there is no data plane: the reply says so.
+  if (plane === undefined) answer(command);
+  else plane.betweenPackets(() => answer(command));
+});
 
 port.on('message', (notice: Notice) => {
   switch (notice.type) {

@@ -262,10 +262,10 @@ export class Router {
   }
 
   /**
-   * One downlink packet built by the stack or egress, valid during the call only. Larger than
-   * the MTU, it goes as fragments, each through the faults on its own, as on a real link.
+   * One downlink packet built by the stack or egress, valid during the call only, through the
+   * downlink faults; its flow, or null if malformed. Larger than the MTU, it goes as fragments,
+   * each through the faults on its own, as on a real link.
    */
-  /** A packet toward the namespace, through the downlink faults: returns its flow (null if malformed). */
   toNamespace(packet: Uint8Array, now: number): Flow | null {
     const info = this.info;
     // Built here: its IPv4 header checksum is right by construction.

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
-import { faultnet, printed, readRunRecord, udpSink, withRunRecord } from './harness.js';
+import { closedPort, faultnet, printed, readRunRecord, udpSink, withRunRecord } from './harness.js';
 
 test('tun0 queue drops are counted: a 4-packet queue flooded with UDP, counted as the kernel counted them', async () => {
   const sink = await udpSink();
@@ -81,11 +80,7 @@ test('eight parallel iperf3 uploads, no policy: tun0 drops under 1% of the packe
 });
 
 test('a flood of refused connections is accounted for: every refusal is an event in the run record or counted as dropped', async () => {
-  // A port nothing listens on: bound and closed again.
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
+  const port = await closedPort();
   await withRunRecord('faultnet-refused-', async (json) => {
     const script = [
       'import socket',

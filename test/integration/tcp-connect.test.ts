@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { ZoneServer } from './dns-zone.js';
-import { faultnet } from './harness.js';
+import { closedPort, faultnet } from './harness.js';
 import { hashServer, type Payloads, randomPayloads } from './tcp-helpers.js';
 
 // Connection setup and teardown as real clients see them: refusals, IPv6, half-close both ways,
@@ -23,13 +23,6 @@ async function listen(server: Server, host: string): Promise<number> {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server, '127.0.0.1');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** curl exits 7 within 1 s, and a Python connect raises ConnectionRefusedError. */
